@@ -1,0 +1,89 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The configuration file's schema. Every key has a default, so an empty file (or none) gives a
+ * working server on embedded storage. Keys are snake_case like Prometheus's own files; unknown
+ * keys are errors. Durations are Prometheus duration strings, sizes accept units ("64MiB").
+ */
+const Duration = (def: string, description: string) => Type.String({ default: def, description });
+const Size = (def: string, description: string) =>
+  Type.Union([Type.String(), Type.Integer({ minimum: 0 })], { default: def, description });
+const strict = { additionalProperties: false, default: {} } as const;
+
+export const RelabelConfigSchema = Type.Object({
+  source_labels: Type.Array(Type.String(), { default: [] }),
+  separator: Type.String({ default: ';' }),
+  regex: Type.String({ default: '(.*)' }),
+  target_label: Type.String({ default: '' }),
+  replacement: Type.String({ default: '$1' }),
+  action: Type.Union([
+    Type.Literal('replace'), Type.Literal('keep'), Type.Literal('drop'),
+    Type.Literal('labelmap'), Type.Literal('labeldrop'), Type.Literal('labelkeep'),
+  ], { default: 'replace' }),
+}, { additionalProperties: false });
+
+export const ScrapeConfigSchema = Type.Object({
+  job_name: Type.String({ minLength: 1 }),
+  scrape_interval: Type.Optional(Type.String()),
+  scrape_timeout: Type.Optional(Type.String()),
+  metrics_path: Type.String({ default: '/metrics' }),
+  scheme: Type.Union([Type.Literal('http'), Type.Literal('https')], { default: 'http' }),
+  honor_labels: Type.Boolean({ default: false }),
+  honor_timestamps: Type.Boolean({ default: true }),
+  params: Type.Record(Type.String(), Type.Array(Type.String()), { default: {} }),
+  static_configs: Type.Array(Type.Object({
+    targets: Type.Array(Type.String({ minLength: 1 })),
+    labels: Type.Record(Type.String(), Type.String(), { default: {} }),
+  }, { additionalProperties: false }), { default: [] }),
+  relabel_configs: Type.Array(RelabelConfigSchema, { default: [] }),
+  metric_relabel_configs: Type.Array(RelabelConfigSchema, { default: [] }),
+}, { additionalProperties: false });
+
+export const ConfigSchema = Type.Object({
+  server: Type.Object({
+    host: Type.String({ default: '0.0.0.0', description: 'address to listen on' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 9900, description: 'port for every API and the web app' }),
+    body_limit: Size('64MiB', 'largest accepted request body after decompression'),
+    default_tenant: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  }, strict),
+  storage: Type.Object({
+    mode: Type.Union([Type.Literal('embedded'), Type.Literal('server'), Type.Literal('cluster')], { default: 'embedded' }),
+    data_dir: Type.String({ default: './data', description: 'chDB data and the write-ahead log live here' }),
+    url: Type.String({ default: 'http://127.0.0.1:8123', description: 'ClickHouse HTTP URL (server and cluster modes)' }),
+    username: Type.String({ default: 'default' }),
+    password: Type.String({ default: '' }),
+    database: Type.String({ default: 'allseer', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
+    cluster: Type.String({ default: '', description: 'cluster name for ON CLUSTER DDL (cluster mode)' }),
+    max_server_memory: Size('1GiB', 'embedded: chDB max_server_memory_usage'),
+    max_query_memory: Size('512MiB', 'per-query max_memory_usage'),
+  }, strict),
+  retention: Type.Object({
+    metrics: Duration('30d', 'how long samples are kept (TTL, whole parts dropped)'),
+  }, strict),
+  wal: Type.Object({
+    segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),
+    max_pending: Size('256MiB', 'ingest answers 503 with Retry-After when this much is not yet stored'),
+  }, strict),
+  batcher: Type.Object({
+    max_rows: Type.Integer({ minimum: 1, default: 100_000, description: 'rows per ClickHouse insert' }),
+    flush_interval: Duration('1s', 'a partial batch is inserted after this long'),
+  }, strict),
+  limits: Type.Object({
+    max_label_name_length: Type.Integer({ minimum: 1, default: 1024 }),
+    max_label_value_length: Type.Integer({ minimum: 1, default: 16_384 }),
+    max_labels_per_series: Type.Integer({ minimum: 1, default: 64 }),
+  }, strict),
+  log: Type.Object({
+    level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  }, strict),
+  global: Type.Object({
+    scrape_interval: Duration('15s', 'default scrape interval'),
+    scrape_timeout: Duration('10s', 'default scrape timeout'),
+  }, strict),
+  scrape_configs: Type.Array(ScrapeConfigSchema, { default: [] }),
+}, { additionalProperties: false });
+
+/** The config file as written (after defaults). */
+export type ConfigFile = Static<typeof ConfigSchema>;
+export type ScrapeConfigFile = Static<typeof ScrapeConfigSchema>;
+export type RelabelConfig = Static<typeof RelabelConfigSchema>;

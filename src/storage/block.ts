@@ -1,0 +1,206 @@
+import { hash } from 'node:crypto';
+import type { EncodedBlock } from './interface.js';
+
+/**
+ * The row encoding shared by ingest, the WAL and storage: ClickHouse RowBinary, one buffer per
+ * table, so blocks concatenate into one insert and the WAL record is the insert payload.
+ * Layouts (must match SERIES_STRUCTURE etc. below):
+ *   series:   tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String,String)
+ *   samples:  tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64, flags UInt8
+ *   metadata: tenant String, metric_name String, type String, help String, unit String, updated_at DateTime
+ */
+export const SERIES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'day', 'labels'] as const;
+export const SERIES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String, String)';
+export const SAMPLES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'flags'] as const;
+export const SAMPLES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64, flags UInt8';
+export const METADATA_COLUMNS = ['tenant', 'metric_name', 'type', 'help', 'unit', 'updated_at'] as const;
+export const METADATA_STRUCTURE = 'tenant String, metric_name String, type String, help String, unit String, updated_at DateTime';
+
+const TWO_32 = 4294967296;
+const DAY_MS = 86_400_000;
+
+/** A series as ingest knows it once its labels are validated; built once and cached. */
+export interface SeriesRef {
+  readonly tenant: string;
+  readonly metricName: string;
+  /** Label pairs without `__name__`, sorted by name. */
+  readonly labels: readonly (readonly [string, string])[];
+  /** Fingerprint as a decimal string (API use). */
+  readonly fingerprint: string;
+  /** RowBinary of (tenant, metric_name, fingerprint): the first columns of a samples row. */
+  readonly prefix: Buffer;
+}
+
+/**
+ * Makes the reference for a label set. The fingerprint is the first 8 bytes (little-endian) of
+ * SHA-1 over tenant and the sorted label pairs; stable across processes and versions.
+ */
+export function makeSeriesRef(tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesRef {
+  let key = `${tenant}\xff__name__\xff${metricName}`;
+  for (const [n, v] of sortedLabels) key += `\xff${n}\xff${v}`;
+  const digest = hash('sha1', key, 'buffer');
+  const w = new ByteWriter(16 + tenant.length * 3 + metricName.length * 3);
+  w.string(tenant);
+  w.string(metricName);
+  w.bytes(digest.subarray(0, 8));
+  return {
+    tenant,
+    metricName,
+    labels: sortedLabels,
+    fingerprint: digest.readBigUInt64LE(0).toString(),
+    prefix: w.finish(),
+  };
+}
+
+/** Accumulates the rows of one request. Not thread-safe; one per request. */
+export class BlockBuilder {
+  private readonly seriesW = new ByteWriter(1024);
+  private readonly samplesW = new ByteWriter(64 * 1024);
+  private readonly metaW = new ByteWriter(256);
+  private seriesRows = 0;
+  private sampleRows = 0;
+  private metadataRows = 0;
+
+  get sampleCount(): number {
+    return this.sampleRows;
+  }
+
+  /** Adds the series row for `ref` on the UTC day containing `tsMs`. */
+  series(ref: SeriesRef, tsMs: number): void {
+    const w = this.seriesW;
+    w.bytes(ref.prefix);
+    w.uint16(Math.floor(tsMs / DAY_MS));
+    w.varint(ref.labels.length);
+    for (const [n, v] of ref.labels) {
+      w.string(n);
+      w.string(v);
+    }
+    this.seriesRows++;
+  }
+
+  /** Adds one sample; `flags` is a bit set (see STALE_FLAG). */
+  sample(ref: SeriesRef, tsMs: number, value: number, flags: number): void {
+    const w = this.samplesW;
+    w.ensure(ref.prefix.length + 25);
+    w.bytes(ref.prefix);
+    w.int64(tsMs);
+    w.float64(value);
+    w.uint8(flags);
+    this.sampleRows++;
+  }
+
+  metadata(tenant: string, metricName: string, type: string, help: string, unit: string, updatedAtSec: number): void {
+    const w = this.metaW;
+    w.string(tenant);
+    w.string(metricName);
+    w.string(type);
+    w.string(help);
+    w.string(unit);
+    w.uint32(updatedAtSec);
+    this.metadataRows++;
+  }
+
+  finish(): EncodedBlock {
+    return {
+      series: this.seriesW.finish(),
+      seriesRows: this.seriesRows,
+      samples: this.samplesW.finish(),
+      sampleRows: this.sampleRows,
+      metadata: this.metaW.finish(),
+      metadataRows: this.metadataRows,
+    };
+  }
+}
+
+/** Concatenates blocks into one (RowBinary rows concatenate). */
+export function concatBlocks(blocks: readonly EncodedBlock[]): EncodedBlock {
+  if (blocks.length === 1) return blocks[0]!;
+  const sum = (f: (b: EncodedBlock) => number) => blocks.reduce((n, b) => n + f(b), 0);
+  return {
+    series: Buffer.concat(blocks.map((b) => b.series)),
+    seriesRows: sum((b) => b.seriesRows),
+    samples: Buffer.concat(blocks.map((b) => b.samples)),
+    sampleRows: sum((b) => b.sampleRows),
+    metadata: Buffer.concat(blocks.map((b) => b.metadata)),
+    metadataRows: sum((b) => b.metadataRows),
+  };
+}
+
+/** A growable little-endian byte buffer. */
+export class ByteWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initial: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, initial));
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  uint8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  uint16(v: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16LE(v, this.pos);
+    this.pos += 2;
+  }
+
+  uint32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /** Signed 64-bit from a safe integer. */
+  int64(v: number): void {
+    this.ensure(8);
+    const hi = Math.floor(v / TWO_32);
+    this.buf.writeUInt32LE(v - hi * TWO_32, this.pos);
+    this.buf.writeInt32LE(hi, this.pos + 4);
+    this.pos += 8;
+  }
+
+  float64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
+  varint(v: number): void {
+    this.ensure(10);
+    let n = v;
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  string(s: string): void {
+    const len = Buffer.byteLength(s);
+    this.varint(len);
+    this.ensure(len);
+    this.buf.write(s, this.pos, len, 'utf8');
+    this.pos += len;
+  }
+
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}

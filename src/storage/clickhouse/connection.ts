@@ -1,0 +1,30 @@
+import type { Sql } from './sql.js';
+
+/** Output formats the storage module reads. */
+export type ReadFormat = 'JSONEachRow' | 'TabSeparated' | 'RowBinary';
+
+/**
+ * One ClickHouse connection as the storage module sees it. Two implementations: embedded chDB
+ * and a ClickHouse server over HTTP. Statements arrive rendered by `sql.ts`; nothing else.
+ */
+export interface ChConnection {
+  /** Runs a statement that returns nothing (DDL, INSERT … SELECT). */
+  command(q: Sql): Promise<void>;
+  /** Runs a query and returns the whole result in `format`. */
+  query(q: Sql, format: ReadFormat): Promise<Buffer>;
+  /**
+   * Inserts RowBinary rows into `table` (a database-qualified, allow-listed name) with the given
+   * column list. `dedupToken` makes a retried insert of the same rows a no-op.
+   */
+  insertRowBinary(table: string, columns: readonly string[], structure: string, rows: Buffer, dedupToken: string): Promise<void>;
+  /** Releases the connection; later calls fail. */
+  close(): Promise<void>;
+}
+
+const QUALIFIED = /^`[A-Za-z_][A-Za-z0-9_]*`\.`[a-z_]+`$/;
+const COLUMN = /^[a-z_]+$/;
+
+/** Guards the insert target: a back-quoted `db`.`table` and plain column names only. */
+export function checkInsertTarget(table: string, columns: readonly string[]): void {
+  if (!QUALIFIED.test(table) || !columns.every((c) => COLUMN.test(c))) throw new Error(`invalid insert target ${table} (${columns.join(', ')})`);
+}

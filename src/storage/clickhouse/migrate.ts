@@ -1,0 +1,58 @@
+import type { ChConnection } from './connection.js';
+import { createDatabase, createTable, metadataTable, migrationsTable, modifyTtl, samplesTable, seriesTable, type SchemaOptions } from './schema.js';
+import { database, ident, param, render, sql, type Fragment } from './sql.js';
+
+/** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
+interface Migration {
+  version: number;
+  name: string;
+  statements: (o: SchemaOptions) => Fragment[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'metrics: series, samples, metadata',
+    statements: (o) => [seriesTable(o), samplesTable(o), metadataTable()].flatMap((t) => createTable(t, o)),
+  },
+];
+
+/** Every statement a fresh install runs, in order (used by tests to check the cluster DDL). */
+export function allStatements(o: SchemaOptions): Fragment[] {
+  return [createDatabase(o), ...createTable(migrationsTable(), o), ...MIGRATIONS.flatMap((m) => m.statements(o))];
+}
+
+/**
+ * Brings the database to the newest schema: creates what is missing, records each applied
+ * version in `schema_migrations`, then aligns table TTLs with the configured retention.
+ * Safe to run on every start and from many processes at once.
+ */
+export async function migrate(conn: ChConnection, o: SchemaOptions): Promise<number[]> {
+  const db = database(o.database);
+  await conn.command(render(createDatabase(o)));
+  for (const s of createTable(migrationsTable(), o)) await conn.command(render(s));
+  const applied = new Set(
+    (await conn.query(render(sql`SELECT version FROM ${db}.${ident('schema_migrations')} FINAL`), 'TabSeparated'))
+      .toString('utf8').split('\n').filter(Boolean).map(Number),
+  );
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    for (const s of m.statements(o)) await conn.command(render(s));
+    await conn.command(render(sql`INSERT INTO ${db}.${ident('schema_migrations')} (version, name, applied_at) VALUES (${param('UInt32', m.version)}, ${param('String', m.name)}, now())`));
+    ran.push(m.version);
+  }
+  await alignTtl(conn, o);
+  return ran;
+}
+
+async function alignTtl(conn: ChConnection, o: SchemaOptions): Promise<void> {
+  for (const def of [samplesTable(o), seriesTable(o)]) {
+    const statement = modifyTtl(def, o);
+    if (!statement || !def.ttl) continue;
+    const table = o.mode === 'cluster' ? `${def.name}_local` : def.name;
+    const current = (await conn.query(render(sql`SELECT engine_full FROM system.tables WHERE database = ${param('String', o.database)} AND name = ${param('String', table)}`), 'TabSeparated')).toString('utf8');
+    const wanted = render(def.ttl).text.replace(/\s+/g, '');
+    if (!current.replace(/\s+/g, '').includes(wanted)) await conn.command(render(statement));
+  }
+}

@@ -1,0 +1,144 @@
+import { database, ident, int, join, sql, type Fragment } from './sql.js';
+
+/**
+ * Table definitions and the DDL rendered from them for each storage mode. One definition yields
+ * a plain MergeTree table (embedded and server modes), or, in cluster mode, a Replicated local
+ * table `<name>_local ON CLUSTER` plus a Distributed table `<name>` over it.
+ */
+export interface SchemaOptions {
+  database: string;
+  mode: 'embedded' | 'server' | 'cluster';
+  /** Cluster name for ON CLUSTER and Distributed (cluster mode only). */
+  cluster: string;
+  /** Samples older than this are dropped by TTL, in whole parts. Seconds. */
+  metricsRetentionSeconds: number;
+}
+
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations';
+
+interface TableDef {
+  name: TableName;
+  columns: Fragment;
+  engine: 'MergeTree' | 'ReplacingMergeTree';
+  /** Arguments of the engine (e.g. the version column of ReplacingMergeTree). */
+  engineArgs?: Fragment;
+  partitionBy?: Fragment;
+  orderBy: Fragment;
+  ttl?: Fragment;
+  settings: Fragment;
+  /** Distributed sharding expression; absent = not sharded (replicated to every node). */
+  shardingKey?: Fragment;
+}
+
+export function samplesTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'samples',
+    columns: sql`
+  tenant LowCardinality(String),
+  metric_name LowCardinality(String),
+  fingerprint UInt64 CODEC(Delta(8), ZSTD(1)),
+  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
+  value Float64 CODEC(Gorilla, ZSTD(1)),
+  flags UInt8 CODEC(ZSTD(1))`,
+    engine: 'MergeTree',
+    partitionBy: sql`toDate(intDiv(unix_milli, 1000))`,
+    orderBy: sql`(tenant, metric_name, fingerprint, unix_milli)`,
+    ttl: sql`toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(${int(o.metricsRetentionSeconds)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`fingerprint`,
+  };
+}
+
+export function seriesTable(o: SchemaOptions): TableDef {
+  const days = Math.ceil(o.metricsRetentionSeconds / 86_400) + 1;
+  return {
+    name: 'series',
+    columns: sql`
+  tenant LowCardinality(String),
+  metric_name LowCardinality(String),
+  fingerprint UInt64,
+  day Date,
+  labels Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  INDEX idx_label_keys mapKeys(labels) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_label_values mapValues(labels) TYPE bloom_filter(0.01) GRANULARITY 1`,
+    engine: 'ReplacingMergeTree',
+    partitionBy: sql`toYYYYMM(day)`,
+    orderBy: sql`(tenant, metric_name, fingerprint, day)`,
+    ttl: sql`day + toIntervalDay(${int(days)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`fingerprint`,
+  };
+}
+
+export function metadataTable(): TableDef {
+  return {
+    name: 'metadata',
+    columns: sql`
+  tenant LowCardinality(String),
+  metric_name LowCardinality(String),
+  type LowCardinality(String),
+  help String,
+  unit LowCardinality(String),
+  updated_at DateTime`,
+    engine: 'ReplacingMergeTree',
+    engineArgs: sql`updated_at`,
+    orderBy: sql`(tenant, metric_name, type, help, unit)`,
+    settings: sql`non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(metric_name)`,
+  };
+}
+
+export function migrationsTable(): TableDef {
+  return {
+    name: 'schema_migrations',
+    columns: sql`
+  version UInt32,
+  name String,
+  applied_at DateTime`,
+    engine: 'ReplacingMergeTree',
+    orderBy: sql`version`,
+    settings: sql`index_granularity = 8192`,
+  };
+}
+
+/** The statements that create one table in the given mode, in order. */
+export function createTable(def: TableDef, o: SchemaOptions): Fragment[] {
+  const db = database(o.database);
+  const tail = join([
+    def.partitionBy ? sql`PARTITION BY ${def.partitionBy}` : sql``,
+    sql`ORDER BY ${def.orderBy}`,
+    def.ttl ? sql`TTL ${def.ttl}` : sql``,
+    sql`SETTINGS ${def.settings}`,
+  ].filter((f) => f.parts.join('') !== ''), sql`\n`);
+  const args = def.engineArgs ?? sql``;
+  if (o.mode !== 'cluster') {
+    const engine = def.engine === 'MergeTree' ? sql`MergeTree(${args})` : sql`ReplacingMergeTree(${args})`;
+    return [sql`CREATE TABLE IF NOT EXISTS ${db}.${ident(def.name)} (${def.columns}\n) ENGINE = ${engine}\n${tail}`];
+  }
+  const cluster = database(o.cluster);
+  const local = ident(`${def.name}_local`);
+  // Shared tables (no sharding key) use one ZooKeeper path for every shard: one copy everywhere.
+  const zkPath = def.shardingKey ? sql`'/clickhouse/tables/{shard}/{database}/{table}'` : sql`'/clickhouse/tables/all/{database}/{table}'`;
+  const replicatedArgs = def.engineArgs ? sql`${zkPath}, '{replica}', ${args}` : sql`${zkPath}, '{replica}'`;
+  const engine = def.engine === 'MergeTree' ? sql`ReplicatedMergeTree(${replicatedArgs})` : sql`ReplicatedReplacingMergeTree(${replicatedArgs})`;
+  const statements = [
+    sql`CREATE TABLE IF NOT EXISTS ${db}.${local} ON CLUSTER ${cluster} (${def.columns}\n) ENGINE = ${engine}\n${tail}`,
+  ];
+  const key = def.shardingKey ?? sql`rand()`;
+  statements.push(sql`CREATE TABLE IF NOT EXISTS ${db}.${ident(def.name)} ON CLUSTER ${cluster} AS ${db}.${local}\nENGINE = Distributed(${cluster}, ${db}, ${local}, ${key})`);
+  return statements;
+}
+
+/** The statement that creates the database. */
+export function createDatabase(o: SchemaOptions): Fragment {
+  const db = database(o.database);
+  return o.mode === 'cluster' ? sql`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${database(o.cluster)}` : sql`CREATE DATABASE IF NOT EXISTS ${db}`;
+}
+
+/** The statement that brings a table's TTL in line with the configured retention. */
+export function modifyTtl(def: TableDef, o: SchemaOptions): Fragment | undefined {
+  if (!def.ttl) return undefined;
+  const target = o.mode === 'cluster' ? ident(`${def.name}_local`) : ident(def.name);
+  const onCluster = o.mode === 'cluster' ? sql` ON CLUSTER ${database(o.cluster)}` : sql``;
+  return sql`ALTER TABLE ${database(o.database)}.${target}${onCluster} MODIFY TTL ${def.ttl}`;
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/tmp.js';
+import { BlockBuilder, makeSeriesRef } from '../block.js';
+import { STALE_FLAG, type SeriesSamples } from '../interface.js';
+import { ChdbConnection } from './connection-chdb.js';
+import { ClickHouseStorage } from './storage.js';
+import { render, sql } from './sql.js';
+
+const dir = tempDir('storage');
+const conn = new ChdbConnection({ path: dir.path, maxServerMemoryBytes: 1 << 30, maxQueryMemoryBytes: 512 << 20 });
+const schema = { database: 't1', mode: 'embedded' as const, cluster: '', metricsRetentionSeconds: 7 * 86_400 };
+const storage = new ClickHouseStorage(conn, schema);
+const T0 = Date.UTC(2026, 10, 20, 12);
+
+async function collect(it: AsyncIterable<SeriesSamples>): Promise<SeriesSamples[]> {
+  const out: SeriesSamples[] = [];
+  for await (const s of it) out.push(s);
+  return out;
+}
+
+beforeAll(async () => {
+  await storage.migrate();
+  await storage.migrate();
+  const b = new BlockBuilder();
+  const a = makeSeriesRef('default', 'http_requests_total', [['code', '200'], ['job', 'api']]);
+  const c = makeSeriesRef('default', 'http_requests_total', [['code', '500'], ['job', 'api']]);
+  const g = makeSeriesRef('default', 'temperature', [['room', 'a\tb "q"']]);
+  const other = makeSeriesRef('other', 'http_requests_total', [['code', '200'], ['job', 'api']]);
+  for (const r of [a, c, g, other]) b.series(r, T0);
+  for (let i = 0; i < 10; i++) {
+    b.sample(a, T0 + i * 15_000, i * 10, 0);
+    b.sample(c, T0 + i * 15_000, i, 0);
+    b.sample(other, T0 + i * 15_000, 1000, 0);
+  }
+  b.sample(g, T0, 0.1 + 0.2, 0);
+  b.sample(g, T0 + 15_000, Number.NaN, STALE_FLAG);
+  b.metadata('default', 'http_requests_total', 'counter', 'Requests.', '', 1);
+  const block = b.finish();
+  await storage.write(block, 'tok-1');
+  await storage.write(block, 'tok-1'); // a replay of the same block stores nothing twice
+});
+
+afterAll(async () => {
+  await storage.close();
+  dir.remove();
+});
+
+describe('ClickHouseStorage on chDB', () => {
+  const range = { start: T0 - 60_000, end: T0 + 3_600_000 };
+
+  it('records migrations once', async () => {
+    const out = await conn.query(render(sql`SELECT count() FROM t1.schema_migrations`), 'TabSeparated');
+    expect(out.toString().trim()).toBe('1');
+  });
+
+  it('selects series and samples by matchers, scoped by tenant', async () => {
+    const got = await collect(storage.select('default', [{ name: '__name__', type: '=', value: 'http_requests_total' }, { name: 'code', type: '=~', value: '2..' }], range));
+    expect(got).toHaveLength(1);
+    expect(got[0]!.labels).toEqual({ __name__: 'http_requests_total', code: '200', job: 'api' });
+    expect(got[0]!.values).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(got[0]!.timestamps[1]).toBe(T0 + 15_000);
+    const sub = await collect(storage.select('default', [{ name: '__name__', type: '=', value: 'http_requests_total' }], { start: T0 + 15_000, end: T0 + 30_000 }));
+    expect(sub.map((s) => s.values)).toHaveLength(2);
+    expect(sub[0]!.timestamps).toEqual([T0 + 15_000, T0 + 30_000]);
+  });
+
+  it('keeps exact float values and staleness markers', async () => {
+    const [g] = await collect(storage.select('default', [{ name: 'room', type: '!=', value: '' }], range));
+    expect(g!.values[0]).toBe(0.1 + 0.2);
+    expect(g!.labels.room).toBe('a\tb "q"');
+    expect(Number.isNaN(g!.values[1])).toBe(true);
+    expect(g!.flags[1]! & STALE_FLAG).toBe(STALE_FLAG);
+  });
+
+  it('matches a missing label with x="" and anchors regexes', async () => {
+    const missing = await storage.series('default', [[{ name: 'code', type: '=', value: '' }]], range, 100);
+    expect(missing.map((l) => l.__name__)).toEqual(['temperature']);
+    const anchored = await storage.series('default', [[{ name: 'code', type: '=~', value: '0' }]], range, 100);
+    expect(anchored).toEqual([]);
+  });
+
+  it('answers label names and values', async () => {
+    expect(await storage.labelNames('default', [], range, 100)).toEqual(['__name__', 'code', 'job', 'room']);
+    expect(await storage.labelValues('default', 'code', [], range, 100)).toEqual(['200', '500']);
+    expect(await storage.labelValues('default', '__name__', [], range, 100)).toEqual(['http_requests_total', 'temperature']);
+    expect(await storage.labelValues('other', 'code', [], range, 100)).toEqual(['200']);
+    expect(await storage.labelValues('default', 'code', [], { start: T0 + 3 * 86_400_000, end: T0 + 4 * 86_400_000 }, 100)).toEqual([]);
+  });
+
+  it('returns metadata', async () => {
+    const m = await storage.metadata('default', { limit: 10, limitPerMetric: 10 });
+    expect(Object.fromEntries(m)).toEqual({ http_requests_total: [{ type: 'counter', help: 'Requests.', unit: '' }] });
+  });
+
+  it('measures bytes on disk', async () => {
+    const m = await storage.compactAndMeasure();
+    expect(m.samples).toBe(32);
+    expect(m.bytesOnDisk).toBeGreaterThan(0);
+  });
+
+  it('aligns the TTL with the configured retention', async () => {
+    const longer = new ClickHouseStorage(conn, { ...schema, metricsRetentionSeconds: 9 * 86_400 });
+    await longer.migrate();
+    const out = await conn.query(render(sql`SELECT engine_full FROM system.tables WHERE database = 't1' AND name = 'samples'`), 'TabSeparated');
+    expect(out.toString()).toContain(`toIntervalSecond(${9 * 86_400})`);
+  });
+});

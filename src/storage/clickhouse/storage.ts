@@ -1,0 +1,71 @@
+import type { EncodedBlock, LabelMatcher, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
+import type { ChConnection } from './connection.js';
+import { MetricsRead } from './metrics-read.js';
+import { migrate } from './migrate.js';
+import type { SchemaOptions } from './schema.js';
+import { database, ident, param, render, sql } from './sql.js';
+
+/** MetricsStorage on a ClickHouse connection (chDB or server): the one storage implementation. */
+export class ClickHouseStorage implements MetricsStorage {
+  private readonly read: MetricsRead;
+  private readonly qualified: (table: 'series' | 'samples' | 'metadata') => string;
+
+  constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
+    this.read = new MetricsRead(conn, schema.database);
+    this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.conn, this.schema);
+  }
+
+  async write(block: EncodedBlock, token: string): Promise<void> {
+    // Series first: a sample is never readable before its series is.
+    if (block.seriesRows > 0) await this.conn.insertRowBinary(this.qualified('series'), SERIES_COLUMNS, SERIES_STRUCTURE, block.series, `${token}:series`);
+    if (block.sampleRows > 0) await this.conn.insertRowBinary(this.qualified('samples'), SAMPLES_COLUMNS, SAMPLES_STRUCTURE, block.samples, `${token}:samples`);
+    if (block.metadataRows > 0) await this.conn.insertRowBinary(this.qualified('metadata'), METADATA_COLUMNS, METADATA_STRUCTURE, block.metadata, `${token}:metadata`);
+  }
+
+  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
+    return this.read.select(tenant, matchers, range);
+  }
+
+  series(tenant: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]> {
+    return this.read.series(tenant, sets, range, limit);
+  }
+
+  labelNames(tenant: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<string[]> {
+    return this.read.labelNames(tenant, sets, range, limit);
+  }
+
+  labelValues(tenant: string, name: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<string[]> {
+    return this.read.labelValues(tenant, name, sets, range, limit);
+  }
+
+  metadata(tenant: string, opts: { metric?: string; limit: number; limitPerMetric: number }): Promise<Map<string, MetricMetadata[]>> {
+    return this.read.metadata(tenant, opts);
+  }
+
+  async health(): Promise<StorageHealth> {
+    try {
+      const out = await this.conn.query(render(sql`SELECT 1`), 'TabSeparated');
+      return { ok: out.toString().trim() === '1', detail: 'ok' };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
+  }
+
+  async compactAndMeasure(): Promise<{ samples: number; bytesOnDisk: number }> {
+    const db = database(this.schema.database);
+    const table = this.schema.mode === 'cluster' ? 'samples_local' : 'samples';
+    await this.conn.command(render(sql`OPTIMIZE TABLE ${db}.${ident(table)} FINAL`));
+    const out = await this.conn.query(render(sql`SELECT sum(rows), sum(bytes_on_disk) FROM system.parts WHERE database = ${param('String', this.schema.database)} AND table = ${param('String', table)} AND active`), 'TabSeparated');
+    const [rows, bytes] = out.toString().trim().split('\t').map(Number);
+    return { samples: rows ?? 0, bytesOnDisk: bytes ?? 0 };
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The narrow storage interface every query engine and API uses. Nothing outside `src/storage`
+ * sees SQL or knows which ClickHouse connection is behind it. Every call is scoped by tenant.
+ * Times are Unix milliseconds; ranges are inclusive at both ends.
+ */
+
+/** A label set including `__name__`. */
+export type Labels = Readonly<Record<string, string>>;
+
+export type MatchType = '=' | '!=' | '=~' | '!~';
+
+/** A Prometheus label matcher. Regexes are fully anchored; `x=""` also matches a missing label. */
+export interface LabelMatcher {
+  readonly name: string;
+  readonly type: MatchType;
+  readonly value: string;
+}
+
+/** Flag bit on a sample: it is a Prometheus staleness marker (its value is NaN). */
+export const STALE_FLAG = 1;
+
+/** One series and its samples in time order. `flags[i] & STALE_FLAG` marks staleness markers. */
+export interface SeriesSamples {
+  readonly labels: Labels;
+  readonly timestamps: number[];
+  readonly values: number[];
+  readonly flags: number[];
+}
+
+export interface TimeRange {
+  /** Inclusive lower bound, ms. */
+  readonly start: number;
+  /** Inclusive upper bound, ms. */
+  readonly end: number;
+}
+
+export interface MetricMetadata {
+  readonly type: string;
+  readonly help: string;
+  readonly unit: string;
+}
+
+export interface MetricsReader {
+  /**
+   * Series matching every matcher that have samples in the range, with those samples, ordered by
+   * fingerprint. At least one matcher must select something (an all-empty-matching set is
+   * refused by the API before it gets here).
+   */
+  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples>;
+  /** Label sets of series matching any of the matcher sets and seen in the range (day precision). */
+  series(tenant: string, matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]>;
+  /** Sorted label names of matching series (all series when no sets are given). */
+  labelNames(tenant: string, matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<string[]>;
+  /** Sorted values of one label over matching series. */
+  labelValues(tenant: string, name: string, matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<string[]>;
+  /** Metadata per metric family name; `metric` narrows to one family. */
+  metadata(tenant: string, opts: { metric?: string; limit: number; limitPerMetric: number }): Promise<Map<string, MetricMetadata[]>>;
+}
+
+/** The rows of one ingest request, already in storage's row encoding (see block.ts). */
+export interface EncodedBlock {
+  readonly series: Buffer;
+  readonly seriesRows: number;
+  readonly samples: Buffer;
+  readonly sampleRows: number;
+  readonly metadata: Buffer;
+  readonly metadataRows: number;
+}
+
+export interface BlockWriter {
+  /**
+   * Stores the rows. `token` identifies the block: writing the same rows again with the same token
+   * stores nothing twice (used when the WAL is replayed after a crash mid-insert).
+   */
+  write(block: EncodedBlock, token: string): Promise<void>;
+}
+
+export interface StorageHealth {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The whole storage module as the composition root sees it. */
+export interface MetricsStorage extends MetricsReader, BlockWriter {
+  /** Applies pending schema migrations; idempotent. */
+  migrate(): Promise<void>;
+  /** A cheap round trip to the engine. */
+  health(): Promise<StorageHealth>;
+  /** Runs `OPTIMIZE … FINAL` and returns bytes on disk per stored sample (benchmarks, tests). */
+  compactAndMeasure(): Promise<{ samples: number; bytesOnDisk: number }>;
+  close(): Promise<void>;
+}
