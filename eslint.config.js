@@ -1,8 +1,9 @@
 // Lint policy: type-aware rules on, zero warnings (npm run lint passes --max-warnings 0).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { defineConfig } from 'eslint/config';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'data/**', 'scratch/**', 'node_modules/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -14,7 +15,7 @@ export default tseslint.config(
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBigInt: true }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unnecessary-condition': 'off',
       'no-restricted-imports': ['error', {

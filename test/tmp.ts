@@ -5,5 +5,5 @@ import { join } from 'node:path';
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `allseer-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  return { path, remove: () => { rmSync(path, { recursive: true, force: true }); } };
 }

@@ -153,7 +153,7 @@ function validate(doc: Record<string, unknown>): Config {
     if (e.keyword === 'boolean') continue; // repeated by the additionalProperties entry
     const where = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
     const extra = e.keyword === 'additionalProperties'
-      ? `unknown key ${(e.params as { additionalProperties: string[] }).additionalProperties.map((k) => `"${k}"`).join(', ')}`
+      ? `unknown key ${e.params.additionalProperties.map((k) => `"${k}"`).join(', ')}`
       : e.message;
     problems.push(`${where}: ${extra}`);
   }

@@ -38,7 +38,7 @@ export type Interpolation = Param | Ident | Int | Fragment;
 /** A typed query parameter. */
 export function param(type: ParamType, value: ParamValue): Param {
   // 64-bit integers travel as BigInt so no binder quotes them or rounds them through a double.
-  if (type === 'Array(UInt64)' && Array.isArray(value)) return new Param(type, value.map((v) => BigInt(v)));
+  if (type === 'Array(UInt64)' && Array.isArray(value)) return new Param(type, (value as readonly (string | number | bigint)[]).map((v) => BigInt(v)));
   if (type === 'UInt64' && typeof value === 'string') return new Param(type, BigInt(value));
   return new Param(type, value);
 }

@@ -1,0 +1,44 @@
+/**
+ * The error catalogue: every error the HTTP API returns is one of these codes, with a fixed HTTP
+ * status and a Prometheus `errorType`. The README documents each code (a test checks it).
+ * Response body: {"status":"error","errorType":…,"error":"<message>","code":…, …details}.
+ */
+export const ERROR_CODES = {
+  BAD_PARAMETER: { status: 400, errorType: 'bad_data', summary: 'a query parameter is missing or malformed' },
+  BAD_ENCODING: { status: 400, errorType: 'bad_data', summary: 'the body could not be decompressed (snappy, gzip or deflate)' },
+  BAD_PROTOBUF: { status: 400, errorType: 'bad_data', summary: 'the body is not a valid protobuf message of the expected type' },
+  BAD_TEXT: { status: 400, errorType: 'bad_data', summary: 'lines of a Prometheus text or OpenMetrics body could not be parsed (line numbers given)' },
+  BAD_JSON: { status: 400, errorType: 'bad_data', summary: 'the body is not the JSON the endpoint expects' },
+  SAMPLES_REJECTED: { status: 400, errorType: 'bad_data', summary: 'some samples were refused (invalid labels, out of order, duplicates); the rest were stored' },
+  NOT_FOUND: { status: 404, errorType: 'not_found', summary: 'no such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, errorType: 'bad_data', summary: 'the endpoint does not accept this HTTP method' },
+  BODY_TOO_LARGE: { status: 413, errorType: 'bad_data', summary: 'the body (after decompression) exceeds server.body_limit' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'bad_data', summary: 'unsupported Content-Type, Content-Encoding or remote_write protobuf message' },
+  OVERLOADED: { status: 503, errorType: 'unavailable', summary: 'too much ingested data is not yet stored; retry after the Retry-After seconds' },
+  STORAGE_UNAVAILABLE: { status: 503, errorType: 'unavailable', summary: 'ClickHouse did not answer' },
+  INTERNAL: { status: 500, errorType: 'internal', summary: 'an unexpected server error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error with a catalogue code; `details` are merged into the JSON body. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly errorType: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code].status;
+    this.errorType = ERROR_CODES[code].errorType;
+  }
+
+  body(): Record<string, unknown> {
+    return { status: 'error', errorType: this.errorType, error: this.message, code: this.code, ...this.details };
+  }
+}

@@ -1,0 +1,38 @@
+import type { healthHandlers } from './health-handlers.js';
+import type { ingestHandlers } from './ingest-handlers.js';
+import type { readHandlers } from './read-handlers.js';
+import { ok, type Route } from './types.js';
+
+export interface RouteDeps {
+  ingest: ReturnType<typeof ingestHandlers>;
+  read: ReturnType<typeof readHandlers>;
+  health: ReturnType<typeof healthHandlers>;
+  /** Scrape targets and their last result. */
+  targets: () => unknown[];
+  /** Ingest backpressure check, run before a body is read. */
+  admit: () => void;
+}
+
+/** The route table: every endpoint the server answers. The README lists the same set. */
+export function routes(d: RouteDeps): Route[] {
+  const both = (url: string, handler: Route['handler']): Route[] => [
+    { method: 'GET', url, handler },
+    { method: 'POST', url, handler },
+  ];
+  return [
+    { method: 'POST', url: '/api/v1/write', handler: d.ingest.remoteWrite, admit: d.admit },
+    { method: 'POST', url: '/api/v1/import/prometheus', handler: d.ingest.importPrometheus, admit: d.admit },
+    { method: 'POST', url: '/api/v1/import', handler: d.ingest.importJson, admit: d.admit },
+    ...both('/api/v1/series', d.read.series),
+    ...both('/api/v1/labels', d.read.labels),
+    { method: 'GET', url: '/api/v1/label/:name/values', handler: d.read.labelValues },
+    { method: 'GET', url: '/api/v1/metadata', handler: d.read.metadata },
+    { method: 'GET', url: '/api/v1/status/buildinfo', handler: d.read.buildinfo },
+    ...both('/api/v1/export', d.read.exportJson),
+    { method: 'GET', url: '/api/v1/targets', handler: () => Promise.resolve(ok({ activeTargets: d.targets(), droppedTargets: [] })) },
+    { method: 'GET', url: '/health', handler: d.health.health },
+    { method: 'GET', url: '/health/live', handler: d.health.live },
+    { method: 'GET', url: '/health/ready', handler: d.health.ready },
+    { method: 'GET', url: '/metrics', handler: d.health.metrics },
+  ];
+}

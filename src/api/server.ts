@@ -1,0 +1,97 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError } from './errors.js';
+import type { ApiRequest, ApiResponse, Route } from './types.js';
+
+export interface ServerOptions {
+  routes: readonly Route[];
+  /** Largest request body accepted off the wire, bytes. */
+  bodyLimitBytes: number;
+  defaultTenant: string;
+  logger: Logger;
+  /** Records one finished request (self-metrics). */
+  observe?: (route: string, method: string, status: number, seconds: number) => void;
+}
+
+const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The one HTTP adapter: reads bodies as bytes, turns the request into an ApiRequest, runs the
+ * handler, writes its ApiResponse, and maps every error to the catalogue's JSON shape.
+ */
+export function buildServer(opts: ServerOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: opts.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body); });
+
+  for (const route of opts.routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      ...(route.admit ? { onRequest: (_req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => { try { route.admit!(); done(); } catch (err) { done(err as Error); } } } : {}),
+      handler: async (req, reply) => send(reply, await route.handler(toApiRequest(req, opts.defaultTenant))),
+    });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, new ApiError('NOT_FOUND', `no endpoint ${req.method} ${req.url.split('?')[0] ?? ''}`));
+  });
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    const status = err.statusCode ?? 500;
+    if (status === 413) return sendError(reply, new ApiError('BODY_TOO_LARGE', `request body exceeds the limit of ${opts.bodyLimitBytes} bytes`));
+    if (status === 415) return sendError(reply, new ApiError('UNSUPPORTED_MEDIA_TYPE', err.message));
+    if (status >= 400 && status < 500) return sendError(reply, new ApiError('BAD_PARAMETER', err.message));
+    req.log.error({ err, url: req.url }, 'request failed');
+    return sendError(reply, new ApiError('INTERNAL', err.message));
+  });
+  if (opts.observe) {
+    const observe = opts.observe;
+    app.addHook('onResponse', (req, reply, done) => {
+      observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+  return app;
+}
+
+function toApiRequest(req: FastifyRequest, defaultTenant: string): ApiRequest {
+  const query = new Map<string, string[]>();
+  const add = (k: string, v: unknown) => {
+    const list = query.get(k) ?? [];
+    if (Array.isArray(v)) list.push(...v.map(String));
+    else if (typeof v === 'string') list.push(v);
+    query.set(k, list);
+  };
+  for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) add(k, v);
+  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const contentType = req.headers['content-type'] ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded') && body.length > 0) {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, v);
+  }
+  const header = req.headers['x-scope-orgid'];
+  const tenant = typeof header === 'string' && header !== '' ? header : defaultTenant;
+  if (!TENANT.test(tenant)) throw new ApiError('BAD_PARAMETER', `invalid tenant id in X-Scope-OrgID: must match ${TENANT.source}`);
+  return { tenant, params: req.params as Record<string, string>, query, headers: req.headers, body };
+}
+
+function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
+  reply.status(res.status ?? 200);
+  if (res.headers) reply.headers(res.headers);
+  if (res.body === undefined) return reply.send();
+  if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) {
+    reply.type(res.contentType ?? 'text/plain; charset=utf-8');
+    return reply.send(res.body);
+  }
+  reply.type(res.contentType ?? 'application/json');
+  return reply.send(JSON.stringify(res.body));
+}
+
+function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  return send(reply, { status: err.status, headers: err.headers, body: err.body() });
+}

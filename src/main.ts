@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { healthHandlers } from './api/health-handlers.js';
+import { ingestHandlers } from './api/ingest-handlers.js';
+import { readHandlers } from './api/read-handlers.js';
+import { routes } from './api/routes.js';
+import { buildServer } from './api/server.js';
+import { Batcher } from './batcher/batcher.js';
+import { ConfigError, loadConfig, type Config } from './config/load.js';
+import { MetricsIngest } from './ingest/metrics-ingest.js';
+import { SeriesCache } from './ingest/series-cache.js';
+import { IngestSink } from './ingest/sink.js';
+import { ScrapeManager } from './scrape/manager.js';
+import type { MetricsStorage } from './storage/interface.js';
+import { openStorage } from './storage/open.js';
+import { createLogger } from './telemetry/logger.js';
+import { createTelemetry } from './telemetry/metrics.js';
+import { Wal, type WalEntry } from './wal/wal.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** A running server: its address and how to stop it. */
+export interface Running {
+  address: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The composition root: opens storage, replays the WAL, wires ingest → WAL → batcher → storage,
+ * builds the route table, starts scraping and listens. The only place stages meet.
+ */
+export async function start(config: Config, log: Logger): Promise<Running> {
+  const telemetry = createTelemetry();
+  const now = () => Date.now();
+  const storage: MetricsStorage = openStorage(config);
+  await storage.migrate();
+
+  // The WAL hands durable entries to the batcher, which needs the WAL for its checkpoints.
+  let deliver: (entries: WalEntry[]) => void = () => { throw new Error('WAL append before the batcher was wired'); };
+  const wal = new Wal({
+    dir: join(config.storage.dataDir, 'wal'),
+    segmentBytes: config.wal.segmentBytes,
+    onDurable: (entries) => { deliver(entries); },
+    warn: (msg) => { log.warn(msg); },
+  });
+  const batcher = new Batcher({
+    storage,
+    log: wal,
+    maxRows: config.batcher.maxRows,
+    flushIntervalMs: config.batcher.flushIntervalMs,
+    onInsert: (rows, seconds) => {
+      telemetry.batchRows.observe(rows);
+      telemetry.batchSeconds.observe(seconds);
+    },
+    onError: (err, attempt) => {
+      telemetry.insertErrors.inc();
+      log.error({ err: err.message, attempt }, 'storage insert failed; retrying');
+    },
+  });
+  const replay = wal.replay();
+  if (replay.intent) await batcher.recover(replay.intent);
+  batcher.add(replay.pending);
+  deliver = (entries) => { batcher.add(entries); };
+  await wal.open();
+  log.info({ pendingRecords: replay.pending.length + (replay.intent?.entries.length ?? 0) }, 'write-ahead log replayed');
+
+  const cache = new SeriesCache();
+  const sink = new IngestSink({ log: wal, maxPendingBytes: config.wal.maxPendingBytes, storageFailing: () => batcher.failures >= 3 });
+  const ingest = new MetricsIngest({
+    sink,
+    cache,
+    limits: config.limits,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    now,
+    record: (protocol, s) => {
+      telemetry.ingestedSamples.inc({ protocol }, s.accepted);
+      for (const e of s.errors) telemetry.rejectedSamples.inc({ protocol, reason: e.reason }, e.count);
+    },
+  });
+  const scraper = new ScrapeManager({
+    jobs: config.scrapeJobs,
+    tenant: config.server.defaultTenant,
+    ingest,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    now,
+    onResult: (job, ok, error) => {
+      telemetry.scrapes.inc({ job, result: ok ? 'success' : 'failure' });
+      if (!ok) log.warn({ job, error }, 'scrape failed');
+    },
+  });
+
+  let ready = false;
+  const refreshGauges = () => {
+    telemetry.walPendingBytes.set(wal.pendingBytes);
+    telemetry.walWrittenBytes.set(wal.bytesWritten);
+    telemetry.walSyncs.set(wal.syncs);
+    telemetry.batcherBacklogRows.set(batcher.backlogRows);
+    telemetry.seriesCache.set(cache.size);
+  };
+  const health = healthHandlers({
+    storage: () => storage.health(),
+    wal: () => Promise.resolve(wal.pendingBytes > config.wal.maxPendingBytes
+      ? { ok: false, detail: `${wal.pendingBytes} bytes not yet stored (limit ${config.wal.maxPendingBytes})` }
+      : { ok: true, detail: `${wal.pendingBytes} bytes pending` }),
+    batcher: () => Promise.resolve(batcher.failures > 0
+      ? { ok: false, detail: `${batcher.failures} failed insert(s): ${batcher.lastError}` }
+      : { ok: true, detail: `${batcher.backlogRows} rows queued` }),
+  }, () => ready, telemetry.registry);
+  const app: FastifyInstance = buildServer({
+    routes: routes({
+      ingest: ingestHandlers(ingest),
+      read: readHandlers(storage, { version: VERSION, revision: '' }, now),
+      health: {
+        ...health,
+        metrics: () => {
+          refreshGauges();
+          return health.metrics();
+        },
+      },
+      targets: () => scraper.targets(),
+      admit: () => { sink.admit(); },
+    }),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    defaultTenant: config.server.defaultTenant,
+    logger: log,
+    observe: (route, method, code, seconds) => { telemetry.httpDuration.observe({ route, method, code: String(code) }, seconds); },
+  });
+  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  scraper.start();
+  ready = true;
+  log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    ready = false;
+    log.info('shutting down: closing listener, flushing the WAL into storage');
+    await app.close();
+    await scraper.stop();
+    await wal.close();
+    await batcher.flushAndStop();
+    await storage.close();
+    log.info('stopped');
+  })());
+  return { address, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`allseer: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const running = await start(config, log);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'signal received');
+      running.stop().then(() => process.exit(0), (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`allseer: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

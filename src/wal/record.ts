@@ -1,0 +1,56 @@
+import { crc32 } from 'node:zlib';
+import type { EncodedBlock } from '../storage/interface.js';
+
+/**
+ * On-disk record: [u32 payload length][u32 CRC-32 of payload][payload], little-endian.
+ * Payload: [u8 kind = 1][u32 × 6: series bytes, series rows, samples bytes, sample rows,
+ * metadata bytes, metadata rows][series][samples][metadata].
+ */
+export const RECORD_HEADER = 8;
+const KIND_BLOCK = 1;
+const PAYLOAD_HEADER = 1 + 6 * 4;
+
+/** Encodes a block as one WAL record (header included). */
+export function encodeRecord(block: EncodedBlock): Buffer {
+  const payloadLen = PAYLOAD_HEADER + block.series.length + block.samples.length + block.metadata.length;
+  const buf = Buffer.allocUnsafe(RECORD_HEADER + payloadLen);
+  let p = RECORD_HEADER;
+  buf[p++] = KIND_BLOCK;
+  for (const n of [block.series.length, block.seriesRows, block.samples.length, block.sampleRows, block.metadata.length, block.metadataRows]) {
+    buf.writeUInt32LE(n, p);
+    p += 4;
+  }
+  p += block.series.copy(buf, p);
+  p += block.samples.copy(buf, p);
+  block.metadata.copy(buf, p);
+  buf.writeUInt32LE(payloadLen, 0);
+  buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
+  return buf;
+}
+
+export type DecodeResult =
+  | { ok: true; block: EncodedBlock; size: number }
+  | { ok: false; reason: 'short' | 'checksum' | 'kind' };
+
+/** Decodes the record at `offset`; a short or corrupt record reports why instead of throwing. */
+export function decodeRecord(buf: Buffer, offset: number): DecodeResult {
+  if (offset + RECORD_HEADER > buf.length) return { ok: false, reason: 'short' };
+  const len = buf.readUInt32LE(offset);
+  const end = offset + RECORD_HEADER + len;
+  if (len < PAYLOAD_HEADER || end > buf.length) return { ok: false, reason: 'short' };
+  const payload = buf.subarray(offset + RECORD_HEADER, end);
+  if (crc32(payload) !== buf.readUInt32LE(offset + 4)) return { ok: false, reason: 'checksum' };
+  if (payload[0] !== KIND_BLOCK) return { ok: false, reason: 'kind' };
+  const n = (i: number) => payload.readUInt32LE(1 + i * 4);
+  let p = PAYLOAD_HEADER;
+  const take = (size: number) => payload.subarray(p, (p += size));
+  const series = take(n(0));
+  const samples = take(n(2));
+  const metadata = take(n(4));
+  if (p !== payload.length) return { ok: false, reason: 'checksum' };
+  return {
+    ok: true,
+    size: RECORD_HEADER + len,
+    block: { series, seriesRows: n(1), samples, sampleRows: n(3), metadata, metadataRows: n(5) },
+  };
+}
