@@ -69,7 +69,7 @@ export class BlockBuilder {
   series(ref: SeriesRef, tsMs: number): void {
     const w = this.seriesW;
     w.bytes(ref.prefix);
-    w.uint16(Math.floor(tsMs / DAY_MS));
+    w.uint16(Math.min(65_535, Math.max(0, Math.floor(tsMs / DAY_MS))));
     w.varint(ref.labels.length);
     for (const [n, v] of ref.labels) {
       w.string(n);
