@@ -114,7 +114,9 @@ export class AppendSession {
     this.accepted++;
   }
 
+  /** Adds metric family metadata unless the same was written within the hour. */
   metadata(metricName: string, type: string, help: string, unit: string, nowSec: number): void {
+    if (this.cache.metadataFresh(this.tenant, metricName, `${type}|${help}|${unit}`, nowSec)) return;
     this.block.metadata(this.tenant, metricName, type, help, unit, nowSec);
   }
 

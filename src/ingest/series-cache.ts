@@ -20,6 +20,8 @@ export interface SeriesState {
 export class SeriesCache {
   private readonly byKey = new Map<string, SeriesState>();
   private readonly byFingerprint = new Map<string, SeriesState>();
+  /** tenant + family → "type|help|unit" and when it was last written (s). */
+  private readonly metadata = new Map<string, { signature: string; writtenAt: number }>();
 
   constructor(private readonly maxEntries = 2_000_000) {}
 
@@ -30,6 +32,19 @@ export class SeriesCache {
   /** The state for `key` (already tenant-qualified by the caller), if known. */
   get(key: string): SeriesState | undefined {
     return this.byKey.get(key);
+  }
+
+  /**
+   * True when this metadata was written less than an hour ago (so it need not be written again);
+   * otherwise remembers it as written now and returns false.
+   */
+  metadataFresh(tenant: string, family: string, signature: string, nowSec: number): boolean {
+    const key = `${tenant}\u0000${family}`;
+    const seen = this.metadata.get(key);
+    if (seen && seen.signature === signature && nowSec - seen.writtenAt < 3600) return true;
+    if (this.metadata.size >= 100_000) this.metadata.clear();
+    this.metadata.set(key, { signature, writtenAt: nowSec });
+    return false;
   }
 
   /** Registers validated labels under `key`; two keys for one label set share one state. */
