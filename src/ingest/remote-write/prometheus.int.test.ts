@@ -1,0 +1,91 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/child-server.js';
+import { startTestServer, type TestServer } from '../../../test/server.js';
+import { tempDir } from '../../../test/tmp.js';
+
+// A real Prometheus (Debian's package) scrapes a page this test serves and remote_writes to us.
+const INSTALL = fileURLToPath(new URL('../../../scripts/install-debian.sh', import.meta.url));
+const dir = tempDir('prometheus');
+let page: Server;
+let server: TestServer;
+let prometheus: ChildProcess | undefined;
+let prometheusLog = '';
+
+beforeAll(async () => {
+  execFileSync('sh', [INSTALL, 'prometheus=prometheus'], { stdio: 'inherit' });
+  page = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end('# HELP checkout_total Checkouts.\n# TYPE checkout_total counter\ncheckout_total{shop="berlin"} 42\ncheckout_total{shop="paris"} 7\n');
+  });
+  await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
+  server = await startTestServer('batcher:\n  flush_interval: 100ms\n');
+  const config = join(dir.path, 'prometheus.yml');
+  writeFileSync(config, [
+    'global:',
+    '  scrape_interval: 1s',
+    'scrape_configs:',
+    '  - job_name: shop',
+    '    static_configs:',
+    `      - targets: ["127.0.0.1:${(page.address() as AddressInfo).port}"]`,
+    'remote_write:',
+    `  - url: ${server.url}/api/v1/write`,
+    '    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms }',
+    '    metadata_config: { send_interval: 1s }',
+  ].join('\n'));
+  prometheus = spawn('prometheus', [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${join(dir.path, 'tsdb')}`,
+    `--web.listen-address=127.0.0.1:${await freePort()}`,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  prometheus.stderr?.on('data', (d: Buffer) => { prometheusLog += d.toString(); });
+});
+
+afterAll(async () => {
+  if (prometheus?.pid && prometheus.exitCode === null) {
+    const exited = new Promise((r) => prometheus!.once('exit', r));
+    process.kill(prometheus.pid, 'SIGTERM');
+    await exited;
+  }
+  await server.cleanup();
+  await new Promise((r) => page.close(r));
+  dir.remove();
+});
+
+async function poll<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; prometheus said:\n${prometheusLog.slice(-3000)}`);
+}
+
+describe('a real Prometheus with remote_write pointed at us', () => {
+  it('delivers what it scraped, with its labels, values and metadata', async () => {
+    const series = await poll(async () => {
+      const res = await fetch(`${server.url}/api/v1/series?match[]=checkout_total`);
+      const data = ((await res.json()) as { data: Record<string, string>[] }).data;
+      return data.length === 2 ? data : undefined;
+    }, 'checkout_total from Prometheus');
+    expect(series.map((s) => s.shop).sort()).toEqual(['berlin', 'paris']);
+    expect(series[0]).toMatchObject({ __name__: 'checkout_total', job: 'shop' });
+    const exported = await (await fetch(`${server.url}/api/v1/export?match[]=checkout_total{shop="berlin"}`)).text();
+    const line = JSON.parse(exported.split('\n')[0]!) as { values: number[] };
+    expect(line.values.every((v) => v === 42)).toBe(true);
+    const up = await (await fetch(`${server.url}/api/v1/export?match[]=up{job="shop"}`)).text();
+    expect((JSON.parse(up.split('\n')[0]!) as { values: number[] }).values).toContain(1);
+    const meta = await poll(async () => {
+      const res = await fetch(`${server.url}/api/v1/metadata?metric=checkout_total`);
+      const data = ((await res.json()) as { data: Record<string, unknown[]> }).data;
+      return data.checkout_total ? data : undefined;
+    }, 'metadata from Prometheus');
+    expect(meta.checkout_total).toEqual([{ type: 'counter', help: 'Checkouts.', unit: '' }]);
+    expect(prometheusLog).not.toMatch(/level=error.*remote/i);
+  });
+});
