@@ -11,7 +11,6 @@ export const ERROR_CODES = {
   BAD_JSON: { status: 400, errorType: 'bad_data', summary: 'the body is not the JSON the endpoint expects' },
   SAMPLES_REJECTED: { status: 400, errorType: 'bad_data', summary: 'some samples were refused (invalid labels, out of order, duplicates); the rest were stored' },
   NOT_FOUND: { status: 404, errorType: 'not_found', summary: 'no such endpoint' },
-  METHOD_NOT_ALLOWED: { status: 405, errorType: 'bad_data', summary: 'the endpoint does not accept this HTTP method' },
   BODY_TOO_LARGE: { status: 413, errorType: 'bad_data', summary: 'the body (after decompression) exceeds server.body_limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'bad_data', summary: 'unsupported Content-Type, Content-Encoding or remote_write protobuf message' },
   OVERLOADED: { status: 503, errorType: 'unavailable', summary: 'too much ingested data is not yet stored; retry after the Retry-After seconds' },

@@ -99,7 +99,7 @@ describe('scraping static targets', () => {
     await waitFor(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 'stale', 'stale GET');
     status = 200;
     contentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-    page = '# TYPE shop_orders counter\nshop_orders_total{method="GET"} 9\n# EOF\n';
+    page = '# TYPE shop_orders counter\nshop_orders_total{method="GET",job="inner"} 9\n# EOF\n';
     await waitFor(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 9, 'recovered');
     expect((await exportSeries('up{job="shop"}'))[0]?.values.at(-1)).toBe(1);
   });

@@ -74,9 +74,11 @@ describe('Wal', () => {
         return Promise.resolve();
       },
     };
-    let batcher: Batcher | undefined;
-    const wal = newWal(d.path, (e) => batcher!.add(e), 64);
-    batcher = new Batcher({ storage, log: wal, maxRows: 3, flushIntervalMs: 10 });
+    const sink: WalEntry[][] = [];
+    let deliver = (e: WalEntry[]) => { sink.push(e); };
+    const wal = newWal(d.path, (e) => { deliver(e); }, 64);
+    const batcher = new Batcher({ storage, log: wal, maxRows: 3, flushIntervalMs: 10 });
+    deliver = (e) => { batcher.add(e); };
     wal.replay();
     await wal.open();
     failNext = true;

@@ -1,0 +1,31 @@
+import { createChdbConnection } from 'chdb/connection';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/tmp.js';
+import { ServerConnection } from './connection-server.js';
+import { migrate } from './migrate.js';
+import { param, render, sql } from './sql.js';
+
+// The server-mode connection is @clickhouse/client. Pointed at chDB through `chdb/connection`,
+// the same client code path creates the schema and runs parameterised queries. (Its RowBinary
+// insert needs a real server: chdb/connection turns bodies into strings.)
+const dir = tempDir('client');
+const conn = new ServerConnection({
+  url: 'http://unused', username: 'default', password: '', maxQueryMemoryBytes: 256 << 20,
+  connection: createChdbConnection({ path: dir.path }) as unknown as ConstructorParameters<typeof ServerConnection>[0]['connection'],
+});
+
+afterAll(async () => {
+  await conn.close();
+  dir.remove();
+});
+
+describe('ServerConnection (@clickhouse/client)', () => {
+  it('applies migrations idempotently and answers parameterised queries in every read format', async () => {
+    const o = { database: 'srv', mode: 'server' as const, cluster: '', metricsRetentionSeconds: 86_400 };
+    expect(await migrate(conn, o)).toEqual([1]);
+    expect(await migrate(conn, o)).toEqual([]);
+    const q = render(sql`SELECT name FROM system.tables WHERE database = ${param('String', 'srv')} ORDER BY name`);
+    expect((await conn.query(q, 'TabSeparated')).toString()).toBe('metadata\nsamples\nschema_migrations\nseries\n');
+    expect((await conn.query(q, 'JSONEachRow')).toString().split('\n')[0]).toBe('{"name":"metadata"}');
+  });
+});
