@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/child-server.js';
+import { ChdbConnection } from '../src/storage/clickhouse/connection-chdb.js';
+import { render, sql } from '../src/storage/clickhouse/sql.js';
+import { dirBytes } from './proc.js';
+
+/** One system under test: how to start it, where to write, how to measure its disk use. */
+export interface Target {
+  name: string;
+  proc: ChildProcess;
+  writeUrl: string;
+  /** Waits until everything acknowledged is stored (ours) or flushed (others). */
+  drain(): Promise<void>;
+  /** Stops the process and returns bytes on disk after merging/compaction. */
+  stopAndMeasure(): Promise<{ bytes: number; note: string }>;
+}
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+async function waitHttp(url: string, proc: ChildProcess, name: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not start`);
+}
+
+async function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  process.kill(proc.pid!, signal);
+  await exited;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function settle(dir: string): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 60; i++) {
+    const now = dirBytes(dir);
+    if (now === last) return now;
+    last = now;
+    await sleep(1000);
+  }
+  return last;
+}
+
+export async function startOurs(dir: string): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(process.execPath, [MAIN], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitHttp(`${url}/health/ready`, proc, 'allseer');
+  return {
+    name: 'allseer',
+    proc,
+    writeUrl: `${url}/api/v1/write`,
+    drain: async () => {
+      for (;;) {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const m = /^allseer_wal_pending_bytes (\d+)/m.exec(text);
+        if (m && m[1] === '0') return;
+        await sleep(50);
+      }
+    },
+    stopAndMeasure: async () => {
+      await stop(proc);
+      const conn = new ChdbConnection({ path: join(dir, 'chdb'), maxServerMemoryBytes: 2 * 1024 ** 3, maxQueryMemoryBytes: 1024 ** 3 });
+      await conn.command(render(sql`OPTIMIZE TABLE allseer.samples FINAL`));
+      await conn.command(render(sql`OPTIMIZE TABLE allseer.series FINAL`));
+      const out = (await conn.query(render(sql`SELECT table, sum(bytes_on_disk) FROM system.parts WHERE database = 'allseer' AND active GROUP BY table ORDER BY table`), 'TabSeparated')).toString();
+      await conn.close();
+      const bytes = Object.fromEntries(out.trim().split('\n').map((l) => l.split('\t')).map(([t, b]) => [t, Number(b)]));
+      const total = (bytes.samples ?? 0) + (bytes.series ?? 0) + (bytes.metadata ?? 0);
+      return { bytes: total, note: `samples ${bytes.samples ?? 0} B + series ${bytes.series ?? 0} B after OPTIMIZE FINAL` };
+    },
+  };
+}
+
+export async function startVictoriaMetrics(dir: string): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn('victoria-metrics', [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitHttp(`${url}/health`, proc, 'victoria-metrics');
+  return {
+    name: 'victoria-metrics',
+    proc,
+    writeUrl: `${url}/api/v1/write`,
+    drain: async () => { await fetch(`${url}/internal/force_flush`); },
+    stopAndMeasure: async () => {
+      await fetch(`${url}/internal/force_flush`);
+      await fetch(`${url}/internal/force_merge`);
+      const bytes = await settle(dir);
+      await stop(proc);
+      return { bytes, note: 'data dir after force_flush + force_merge' };
+    },
+  };
+}
+
+export async function startPrometheus(dir: string): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = join(dir, '..', 'prometheus-bench.yml');
+  writeFileSync(config, 'global: {}\nscrape_configs: []\n');
+  const proc = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver', '--web.enable-admin-api', '--log.level=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitHttp(`${url}/-/ready`, proc, 'prometheus');
+  return {
+    name: 'prometheus',
+    proc,
+    writeUrl: `${url}/api/v1/write`,
+    drain: () => Promise.resolve(),
+    stopAndMeasure: async () => {
+      const res = (await (await fetch(`${url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' })).json()) as { data: { name: string } };
+      const bytes = dirBytes(join(dir, 'snapshots', res.data.name));
+      await stop(proc);
+      return { bytes, note: 'TSDB snapshot (head compacted into blocks)' };
+    },
+  };
+}
