@@ -56,7 +56,8 @@ async function settle(dir: string): Promise<number> {
 export async function startOurs(dir: string): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, [MAIN], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitHttp(`${url}/health/ready`, proc, 'allseer');
   return {
     name: 'allseer',
@@ -64,10 +65,9 @@ export async function startOurs(dir: string): Promise<Target> {
     writeUrl: `${url}/api/v1/write`,
     drain: async () => {
       for (;;) {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        const m = /^allseer_wal_pending_bytes (\d+)/m.exec(text);
-        if (m && m[1] === '0') return;
-        await sleep(50);
+        const health = (await (await fetch(`${url}/health`)).json()) as { components: { wal: { detail: string } } };
+        if (health.components.wal.detail.startsWith('0 bytes')) return;
+        await sleep(100);
       }
     },
     stopAndMeasure: async () => {
@@ -77,7 +77,7 @@ export async function startOurs(dir: string): Promise<Target> {
       await conn.command(render(sql`OPTIMIZE TABLE allseer.series FINAL`));
       const out = (await conn.query(render(sql`SELECT table, sum(bytes_on_disk) FROM system.parts WHERE database = 'allseer' AND active GROUP BY table ORDER BY table`), 'TabSeparated')).toString();
       await conn.close();
-      const bytes = Object.fromEntries(out.trim().split('\n').map((l) => l.split('\t')).map(([t, b]) => [t, Number(b)]));
+      const bytes: Record<string, number> = Object.fromEntries(out.trim().split('\n').map((l) => l.split('\t')).map(([t, b]) => [t ?? '', Number(b)]));
       const total = (bytes.samples ?? 0) + (bytes.series ?? 0) + (bytes.metadata ?? 0);
       return { bytes: total, note: `samples ${bytes.samples ?? 0} B + series ${bytes.series ?? 0} B after OPTIMIZE FINAL` };
     },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { concatBlocks } from '../storage/block.js';
 import type { BlockWriter } from '../storage/interface.js';
 import type { WalEntry } from '../wal/wal.js';
 import type { WalPosition } from '../wal/checkpoint.js';
@@ -93,13 +92,14 @@ export class Batcher {
 
   /** Inserts until it succeeds; false if it gave up while stopping (the rows stay in the WAL). */
   private async insertWithRetry(token: string, entries: WalEntry[], to: WalPosition): Promise<boolean> {
-    const block = concatBlocks(entries.map((e) => e.block));
+    const blocks = entries.map((e) => e.block);
+    const sampleRows = blocks.reduce((n, b) => n + b.sampleRows, 0);
     for (let attempt = 1; ; attempt++) {
       if (this.stopping && attempt > 3) return false;
       const t0 = performance.now();
       try {
-        await this.opts.storage.write(block, token);
-        this.opts.onInsert?.(block.sampleRows, (performance.now() - t0) / 1000);
+        await this.opts.storage.write(blocks, token);
+        this.opts.onInsert?.(sampleRows, (performance.now() - t0) / 1000);
         this.failures = 0;
         break;
       } catch (err) {

@@ -33,7 +33,8 @@ const DAY_MS = 86_400_000;
  * a different value at the same time is a duplicate).
  */
 export class AppendSession {
-  readonly block = new BlockBuilder();
+  readonly block: BlockBuilder;
+  private readonly known: Map<string, SeriesState>;
   private accepted = 0;
   private readonly errors = new Map<RejectReason, { count: number; example: string }>();
 
@@ -41,7 +42,12 @@ export class AppendSession {
     readonly tenant: string,
     private readonly cache: SeriesCache,
     private readonly limits: IngestLimits,
-  ) {}
+    /** Expected bytes of sample rows (sizes the buffer once). */
+    sizeHint = 64 * 1024,
+  ) {
+    this.block = new BlockBuilder(sizeHint);
+    this.known = cache.tenantKeys(tenant);
+  }
 
   /**
    * The state of the series identified by the format-specific `key`; `labels` is only called for
@@ -50,8 +56,7 @@ export class AppendSession {
    * `sampleCount` samples).
    */
   series(key: string, labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {
-    const fullKey = `${this.tenant}\u0000${key}`;
-    const known = this.cache.get(fullKey);
+    const known = this.known.get(key);
     if (known) return known;
     const pairs = labels();
     if (pairs === null) return undefined;
@@ -67,7 +72,7 @@ export class AppendSession {
       else if (p[1] !== '') rest.push(p);
     }
     rest.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return this.cache.add(fullKey, this.tenant, metricName, rest);
+    return this.cache.add(key, this.tenant, metricName, rest);
   }
 
   private validate(pairs: [string, string][]): [RejectReason, string] | undefined {

@@ -36,8 +36,8 @@ export class MetricsIngest {
   constructor(private readonly opts: MetricsIngestOptions) {}
 
   /** A session for callers that produce samples themselves (the scraper). */
-  session(tenant: string): AppendSession {
-    return new AppendSession(tenant, this.opts.cache, this.opts.limits);
+  session(tenant: string, sizeHint?: number): AppendSession {
+    return new AppendSession(tenant, this.opts.cache, this.opts.limits, sizeHint);
   }
 
   /** Stores a session's block; returns its summary. */
@@ -54,7 +54,7 @@ export class MetricsIngest {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `remote_write bodies must be snappy-compressed, not "${contentEncoding}"`);
     }
     const raw = await decodeBody(body, 'snappy', this.opts.bodyLimitBytes);
-    const session = this.session(tenant);
+    const session = this.session(tenant, raw.length);
     const nowSec = Math.floor(this.opts.now() / 1000);
     let counts: DecodeCounts;
     try {

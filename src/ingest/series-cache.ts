@@ -18,7 +18,9 @@ export interface SeriesState {
  * which storage de-duplicates).
  */
 export class SeriesCache {
-  private readonly byKey = new Map<string, SeriesState>();
+  /** tenant → format key → state; per-tenant maps keep the hot lookup a flat-string hash. */
+  private readonly byKey = new Map<string, Map<string, SeriesState>>();
+  private keys = 0;
   private readonly byFingerprint = new Map<string, SeriesState>();
   /** tenant + family → "type|help|unit" and when it was last written (s). */
   private readonly metadata = new Map<string, { signature: string; writtenAt: number }>();
@@ -29,9 +31,11 @@ export class SeriesCache {
     return this.byFingerprint.size;
   }
 
-  /** The state for `key` (already tenant-qualified by the caller), if known. */
-  get(key: string): SeriesState | undefined {
-    return this.byKey.get(key);
+  /** The map of one tenant's keys (pass it to `get` to skip the tenant lookup per series). */
+  tenantKeys(tenant: string): Map<string, SeriesState> {
+    let m = this.byKey.get(tenant);
+    if (!m) this.byKey.set(tenant, (m = new Map<string, SeriesState>()));
+    return m;
   }
 
   /**
@@ -49,9 +53,10 @@ export class SeriesCache {
 
   /** Registers validated labels under `key`; two keys for one label set share one state. */
   add(key: string, tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesState {
-    if (this.byKey.size >= this.maxEntries) {
-      this.byKey.clear();
+    if (this.keys >= this.maxEntries) {
+      for (const m of this.byKey.values()) m.clear();
       this.byFingerprint.clear();
+      this.keys = 0;
     }
     const ref = makeSeriesRef(tenant, metricName, sortedLabels);
     let state = this.byFingerprint.get(ref.fingerprint);
@@ -59,7 +64,8 @@ export class SeriesCache {
       state = { ref, lastTs: -Infinity, lastValue: Number.NaN, minDay: Infinity, maxDay: -Infinity };
       this.byFingerprint.set(ref.fingerprint, state);
     }
-    this.byKey.set(key, state);
+    this.tenantKeys(tenant).set(key, state);
+    this.keys++;
     return state;
   }
 }

@@ -55,11 +55,16 @@ export function makeSeriesRef(tenant: string, metricName: string, sortedLabels: 
 /** Accumulates the rows of one request. Not thread-safe; one per request. */
 export class BlockBuilder {
   private readonly seriesW = new ByteWriter(1024);
-  private readonly samplesW = new ByteWriter(64 * 1024);
+  private readonly samplesW: ByteWriter;
   private readonly metaW = new ByteWriter(256);
   private seriesRows = 0;
   private sampleRows = 0;
   private metadataRows = 0;
+
+  /** `samplesBytes`: expected size of the sample rows, to allocate once. */
+  constructor(samplesBytes = 64 * 1024) {
+    this.samplesW = new ByteWriter(samplesBytes);
+  }
 
   get sampleCount(): number {
     return this.sampleRows;
@@ -110,20 +115,6 @@ export class BlockBuilder {
       metadataRows: this.metadataRows,
     };
   }
-}
-
-/** Concatenates blocks into one (RowBinary rows concatenate). */
-export function concatBlocks(blocks: readonly EncodedBlock[]): EncodedBlock {
-  if (blocks.length === 1) return blocks[0]!;
-  const sum = (f: (b: EncodedBlock) => number) => blocks.reduce((n, b) => n + f(b), 0);
-  return {
-    series: Buffer.concat(blocks.map((b) => b.series)),
-    seriesRows: sum((b) => b.seriesRows),
-    samples: Buffer.concat(blocks.map((b) => b.samples)),
-    sampleRows: sum((b) => b.sampleRows),
-    metadata: Buffer.concat(blocks.map((b) => b.metadata)),
-    metadataRows: sum((b) => b.metadataRows),
-  };
 }
 
 /** A growable little-endian byte buffer. */

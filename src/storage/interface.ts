@@ -69,10 +69,11 @@ export interface EncodedBlock {
 
 export interface BlockWriter {
   /**
-   * Stores the rows. `token` identifies the block: writing the same rows again with the same token
-   * stores nothing twice (used when the WAL is replayed after a crash mid-insert).
+   * Stores the rows of the blocks as one insert per table. `token` identifies the batch: writing
+   * the same rows again with the same token stores nothing twice (used when the WAL is replayed
+   * after a crash mid-insert).
    */
-  write(block: EncodedBlock, token: string): Promise<void>;
+  write(blocks: readonly EncodedBlock[], token: string): Promise<void>;
 }
 
 export interface StorageHealth {

@@ -10,22 +10,27 @@ export const RECORD_HEADER = 8;
 const KIND_BLOCK = 1;
 const PAYLOAD_HEADER = 1 + 6 * 4;
 
-/** Encodes a block as one WAL record (header included). */
-export function encodeRecord(block: EncodedBlock): Buffer {
-  const payloadLen = PAYLOAD_HEADER + block.series.length + block.samples.length + block.metadata.length;
-  const buf = Buffer.allocUnsafe(RECORD_HEADER + payloadLen);
+/**
+ * Encodes a block as one WAL record: the header plus the block's own buffers (not copied), to be
+ * written together with writev. Returns the pieces and their total length.
+ */
+export function encodeRecord(block: EncodedBlock): { pieces: Buffer[]; length: number } {
+  const head = Buffer.allocUnsafe(RECORD_HEADER + PAYLOAD_HEADER);
   let p = RECORD_HEADER;
-  buf[p++] = KIND_BLOCK;
+  head[p++] = KIND_BLOCK;
   for (const n of [block.series.length, block.seriesRows, block.samples.length, block.sampleRows, block.metadata.length, block.metadataRows]) {
-    buf.writeUInt32LE(n, p);
+    head.writeUInt32LE(n, p);
     p += 4;
   }
-  p += block.series.copy(buf, p);
-  p += block.samples.copy(buf, p);
-  block.metadata.copy(buf, p);
-  buf.writeUInt32LE(payloadLen, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER)), 4);
-  return buf;
+  const payloadLen = PAYLOAD_HEADER + block.series.length + block.samples.length + block.metadata.length;
+  let crc = crc32(head.subarray(RECORD_HEADER));
+  crc = crc32(block.series, crc);
+  crc = crc32(block.samples, crc);
+  crc = crc32(block.metadata, crc);
+  head.writeUInt32LE(payloadLen, 0);
+  head.writeUInt32LE(crc, 4);
+  const pieces = [head, block.series, block.samples, block.metadata].filter((b) => b.length > 0);
+  return { pieces, length: RECORD_HEADER + payloadLen };
 }
 
 export type DecodeResult =

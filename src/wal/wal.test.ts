@@ -65,12 +65,12 @@ describe('Wal', () => {
     const stored: { token: string; values: number[] }[] = [];
     let failNext = false;
     const storage = {
-      write: (b: EncodedBlock, token: string) => {
+      write: (blocks: readonly EncodedBlock[], token: string) => {
         if (failNext) {
           failNext = false;
           return Promise.reject(new Error('boom'));
         }
-        stored.push({ token, values: readBlock(b).samples.map((s) => s.value) });
+        stored.push({ token, values: blocks.flatMap((b) => readBlock(b).samples.map((s) => s.value)) });
         return Promise.resolve();
       },
     };

@@ -31,7 +31,7 @@ export interface ReplayResult {
 }
 
 interface Waiter {
-  record: Buffer;
+  record: { pieces: Buffer[]; length: number };
   block: EncodedBlock;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -139,7 +139,7 @@ export class Wal {
           entries.push({ block: w.block, start: { segment: this.segment, offset: off }, end: { segment: this.segment, offset: off + w.record.length }, bytes: w.record.length });
           off += w.record.length;
         }
-        await fh.writev(group.map((w) => w.record));
+        await writeAll(fh, group.flatMap((w) => w.record.pieces));
         await fh.datasync();
         this.offset = off;
         this.bytesWritten += off - (entries[0]?.start.offset ?? off);
@@ -186,5 +186,27 @@ export class Wal {
     this.closed = true;
     await this.fh?.close();
     this.fh = undefined;
+  }
+}
+
+/** writev in slices below IOV_MAX, looping over short writes. */
+async function writeAll(fh: FileHandle, buffers: Buffer[]): Promise<void> {
+  for (let i = 0; i < buffers.length; i += 512) {
+    let slice = buffers.slice(i, i + 512);
+    for (;;) {
+      const { bytesWritten } = await fh.writev(slice);
+      const total = slice.reduce((n, b) => n + b.length, 0);
+      if (bytesWritten === total) break;
+      let skip = bytesWritten;
+      const rest: Buffer[] = [];
+      for (const b of slice) {
+        if (skip >= b.length) skip -= b.length;
+        else {
+          rest.push(skip > 0 ? b.subarray(skip) : b);
+          skip = 0;
+        }
+      }
+      slice = rest;
+    }
   }
 }

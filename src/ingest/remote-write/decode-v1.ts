@@ -1,6 +1,6 @@
 import type { AppendSession } from '../append.js';
 import { metricTypeName } from './metric-type.js';
-import { ProtobufError, Reader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './protobuf.js';
+import { ProtobufError, Reader, WIRE_LEN } from './protobuf.js';
 
 /** Counts of what a remote_write request carried. */
 export interface DecodeCounts {
@@ -10,83 +10,166 @@ export interface DecodeCounts {
   exemplars: number;
 }
 
+// Hot path: a cursor in module state and inlined varints, no per-field objects.
+let P = 0;
+
+function varint32(buf: Buffer, end: number): number {
+  let b = buf[P++]!;
+  if (b < 0x80) return b;
+  let v = b & 0x7f;
+  let shift = 7;
+  for (;;) {
+    if (P >= end) throw new ProtobufError(`truncated varint at byte ${P}`);
+    b = buf[P++]!;
+    if (shift < 28) v |= (b & 0x7f) << shift;
+    else if (shift === 28) v = (v >>> 0) + (b & 0x0f) * 268435456;
+    if (b < 0x80) return v >>> 0 === v ? v : v >>> 0;
+    shift += 7;
+    if (shift > 63) throw new ProtobufError(`varint too long at byte ${P}`);
+  }
+}
+
+function skipField(buf: Buffer, end: number, wireType: number): void {
+  if (wireType === 0) {
+    while (P < end && buf[P++]! >= 0x80);
+  } else if (wireType === 1) P += 8;
+  else if (wireType === 2) {
+    const len = varint32(buf, end); // read before adding: P moves
+    P += len;
+  }
+  else if (wireType === 5) P += 4;
+  else throw new ProtobufError(`unsupported wire type ${wireType} at byte ${P}`);
+  if (P > end) throw new ProtobufError(`field runs past the end of its message at byte ${P}`);
+}
+
+/** Label field ranges of the current TimeSeries: [start, end) pairs of Label message bytes. */
+let ranges = new Int32Array(128);
+
 /**
  * Decodes a `prometheus.WriteRequest` (remote_write 1.0) straight into an append session.
  * A known series is recognised by its raw label bytes, so its labels are decoded only once.
  */
 export function decodeWriteRequestV1(buf: Buffer, session: AppendSession, nowSec: number): DecodeCounts {
-  const r = new Reader(buf);
   const counts: DecodeCounts = { series: 0, samples: 0, histograms: 0, exemplars: 0 };
-  while (!r.done) {
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) {
-      const [s, e] = r.bytesRange();
+  const end = buf.length;
+  P = 0;
+  while (P < end) {
+    const tag = varint32(buf, end);
+    if (tag === 0x0a) {
+      const len = varint32(buf, end);
+      const s = P;
+      const e = s + len;
+      if (e > end) throw new ProtobufError(`TimeSeries at byte ${s} runs past the end of the request`);
       decodeTimeSeries(buf, s, e, session, counts);
-    } else if (tag === ((3 << 3) | WIRE_LEN)) {
-      const [s, e] = r.bytesRange();
-      decodeMetadata(new Reader(buf, s, e), session, nowSec);
-    } else r.skip(tag & 7);
+      P = e;
+    } else if (tag === 0x1a) {
+      const len = varint32(buf, end);
+      const s = P;
+      if (s + len > end) throw new ProtobufError(`metadata at byte ${s} runs past the end of the request`);
+      decodeMetadata(new Reader(buf, s, s + len), session, nowSec);
+      P = s + len;
+    } else skipField(buf, end, tag & 7);
   }
   return counts;
 }
 
 function decodeTimeSeries(buf: Buffer, start: number, end: number, session: AppendSession, counts: DecodeCounts): void {
   counts.series++;
-  const r = new Reader(buf, start, end);
-  // First pass: where the labels are, how many samples; the key is the labels' raw bytes.
-  let key = '';
-  let labelStart = -1;
-  let labelEnd = -1;
+  // First pass: label ranges and sample count.
+  let nLabels = 0;
+  let firstLabelField = -1;
+  let lastLabelEnd = -1;
   let contiguous = true;
   let sampleCount = 0;
-  const labelRanges: [number, number][] = [];
-  while (!r.done) {
-    const fieldStart = r.pos;
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) {
-      const range = r.bytesRange();
-      labelRanges.push(range);
-      if (labelStart < 0) labelStart = fieldStart;
-      else if (labelEnd !== fieldStart) contiguous = false;
-      labelEnd = r.pos;
-    } else if (tag === ((2 << 3) | WIRE_LEN)) {
-      r.bytesRange();
-      sampleCount++;
-    } else if (tag === ((3 << 3) | WIRE_LEN)) {
-      r.bytesRange();
-      counts.exemplars++;
-    } else if (tag === ((4 << 3) | WIRE_LEN)) {
-      r.bytesRange();
-      counts.histograms++;
-    } else r.skip(tag & 7);
+  P = start;
+  while (P < end) {
+    const fieldStart = P;
+    const tag = varint32(buf, end);
+    if (tag === 0x0a) {
+      const len = varint32(buf, end);
+      if (nLabels * 2 + 2 > ranges.length) {
+        const grown = new Int32Array(ranges.length * 2);
+        grown.set(ranges);
+        ranges = grown;
+      }
+      ranges[nLabels * 2] = P;
+      ranges[nLabels * 2 + 1] = P + len;
+      nLabels++;
+      if (firstLabelField < 0) firstLabelField = fieldStart;
+      else if (lastLabelEnd !== fieldStart) contiguous = false;
+      P += len;
+      lastLabelEnd = P;
+    } else if (tag === 0x12 || tag === 0x1a || tag === 0x22) {
+      const len = varint32(buf, end);
+      P += len;
+      if (tag === 0x12) sampleCount++;
+      else if (tag === 0x1a) counts.exemplars++;
+      else counts.histograms++;
+    } else skipField(buf, end, tag & 7);
+    if (P > end) throw new ProtobufError(`field at byte ${fieldStart} runs past the end of its TimeSeries`);
   }
-  if (contiguous && labelStart >= 0) key = buf.toString('latin1', labelStart, labelEnd);
-  else key = labelRanges.map(([s, e]) => buf.toString('latin1', s, e)).join('\u0001');
   counts.samples += sampleCount;
-  const state = session.series(key, () => labelRanges.map(([s, e]) => decodeLabel(buf, s, e)), sampleCount);
+  let key: string;
+  if (contiguous && firstLabelField >= 0) key = buf.toString('latin1', firstLabelField, lastLabelEnd);
+  else {
+    key = '';
+    for (let i = 0; i < nLabels; i++) key += `${buf.toString('latin1', ranges[i * 2], ranges[i * 2 + 1])}\u0001`;
+  }
+  const n = nLabels;
+  const state = session.series(key, () => {
+    const out: [string, string][] = [];
+    for (let i = 0; i < n; i++) out.push(decodeLabel(buf, ranges[i * 2]!, ranges[i * 2 + 1]!));
+    return out;
+  }, sampleCount);
   if (!state || sampleCount === 0) return;
   // Second pass: the samples.
-  r.pos = start;
-  while (!r.done) {
-    const tag = r.uint32();
-    if (tag !== ((2 << 3) | WIRE_LEN)) {
-      r.skip(tag & 7);
+  P = start;
+  while (P < end) {
+    const tag = varint32(buf, end);
+    if (tag !== 0x12) {
+      skipField(buf, end, tag & 7);
       continue;
     }
-    const [s, e] = r.bytesRange();
-    const sr = new Reader(buf, s, e);
+    const len = varint32(buf, end);
+    const sampleEnd = P + len;
     let value = 0;
     let ts = 0;
     let stale = false;
-    while (!sr.done) {
-      const t = sr.uint32();
-      if (t === ((1 << 3) | WIRE_I64)) {
-        stale = sr.peekStaleNaN();
-        value = sr.double();
-      } else if (t === ((2 << 3) | WIRE_VARINT)) ts = sr.int64();
-      else sr.skip(t & 7);
+    while (P < sampleEnd) {
+      const t = buf[P++]!;
+      if (t === 0x09) {
+        if (P + 8 > sampleEnd) throw new ProtobufError(`truncated sample value at byte ${P}`);
+        stale = buf.readUInt32LE(P + 4) === 0x7ff00000 && buf.readUInt32LE(P) === 2;
+        value = buf.readDoubleLE(P);
+        P += 8;
+      } else if (t === 0x10) ts = int64(buf, sampleEnd);
+      else {
+        P--;
+        const tg = varint32(buf, sampleEnd);
+        skipField(buf, sampleEnd, tg & 7);
+      }
     }
+    if (P !== sampleEnd) throw new ProtobufError(`malformed sample at byte ${sampleEnd}`);
     session.sample(state, ts, value, stale);
+  }
+}
+
+/** int64 varint at P as a number (exact within ±2^53; two's complement negatives). */
+function int64(buf: Buffer, end: number): number {
+  let lo = 0;
+  let hi = 0;
+  let shift = 0;
+  for (;;) {
+    if (P >= end) throw new ProtobufError(`truncated varint at byte ${P}`);
+    const b = buf[P++]!;
+    if (shift < 28) lo |= (b & 0x7f) << shift;
+    else if (shift === 28) {
+      lo |= (b & 0x0f) << 28;
+      hi |= (b & 0x7f) >>> 4;
+    } else hi |= (b & 0x7f) << (shift - 32);
+    if (b < 0x80) return hi * 4294967296 + (lo >>> 0);
+    shift += 7;
+    if (shift > 63) throw new ProtobufError(`varint too long at byte ${P}`);
   }
 }
 
@@ -111,10 +194,10 @@ function decodeMetadata(r: Reader, session: AppendSession, nowSec: number): void
   while (!r.done) {
     const tag = r.uint32();
     switch (tag) {
-      case (1 << 3) | WIRE_VARINT: type = r.uint32(); break;
-      case (2 << 3) | WIRE_LEN: family = r.string(); break;
-      case (4 << 3) | WIRE_LEN: help = r.string(); break;
-      case (5 << 3) | WIRE_LEN: unit = r.string(); break;
+      case 0x08: type = r.uint32(); break;
+      case 0x12: family = r.string(); break;
+      case 0x22: help = r.string(); break;
+      case 0x2a: unit = r.string(); break;
       default: r.skip(tag & 7);
     }
   }

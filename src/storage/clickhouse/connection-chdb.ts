@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { writeFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { checkInsertTarget, type ChConnection, type ReadFormat } from './connection.js';
@@ -66,10 +66,15 @@ export class ChdbConnection implements ChConnection {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  async insertRowBinary(table: string, columns: readonly string[], structure: string, rows: Buffer, dedupToken: string): Promise<void> {
+  async insertRowBinary(table: string, columns: readonly string[], structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void> {
     checkInsertTarget(table, columns);
     const file = join(this.spoolDir, `${process.pid}-${this.spoolSeq++}.bin`);
-    await writeFile(file, rows);
+    const fh = await open(file, 'w');
+    try {
+      for (let i = 0; i < rows.length; i += 512) await fh.writev(rows.slice(i, i + 512));
+    } finally {
+      await fh.close();
+    }
     try {
       await this.session.queryBindAsync(
         `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplication_token = {token:String} SELECT * FROM file({file:String}, RowBinary, {structure:String})`,

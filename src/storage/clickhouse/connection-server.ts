@@ -42,11 +42,11 @@ export class ServerConnection implements ChConnection {
     return Buffer.concat(chunks);
   }
 
-  async insertRowBinary(table: string, columns: readonly string[], _structure: string, rows: Buffer, dedupToken: string): Promise<void> {
+  async insertRowBinary(table: string, columns: readonly string[], _structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void> {
     checkInsertTarget(table, columns);
     const result = await this.client.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`,
-      values: Readable.from([rows], { objectMode: false }),
+      values: Readable.from(rows, { objectMode: false }),
       clickhouse_settings: { insert_deduplication_token: dedupToken, insert_deduplicate: 1 },
     });
     result.stream.resume();

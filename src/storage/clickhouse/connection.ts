@@ -13,10 +13,10 @@ export interface ChConnection {
   /** Runs a query and returns the whole result in `format`. */
   query(q: Sql, format: ReadFormat): Promise<Buffer>;
   /**
-   * Inserts RowBinary rows into `table` (a database-qualified, allow-listed name) with the given
+   * Inserts RowBinary rows (the concatenation of `rows`) into `table` (a database-qualified, allow-listed name) with the given
    * column list. `dedupToken` makes a retried insert of the same rows a no-op.
    */
-  insertRowBinary(table: string, columns: readonly string[], structure: string, rows: Buffer, dedupToken: string): Promise<void>;
+  insertRowBinary(table: string, columns: readonly string[], structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void>;
   /** Releases the connection; later calls fail. */
   close(): Promise<void>;
 }

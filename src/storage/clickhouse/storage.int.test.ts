@@ -36,8 +36,8 @@ beforeAll(async () => {
   b.sample(g, T0 + 15_000, Number.NaN, STALE_FLAG);
   b.metadata('default', 'http_requests_total', 'counter', 'Requests.', '', 1);
   const block = b.finish();
-  await storage.write(block, 'tok-1');
-  await storage.write(block, 'tok-1'); // a replay of the same block stores nothing twice
+  await storage.write([block], 'tok-1');
+  await storage.write([block], 'tok-1'); // a replay of the same block stores nothing twice
 });
 
 afterAll(async () => {

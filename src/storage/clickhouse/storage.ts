@@ -20,11 +20,15 @@ export class ClickHouseStorage implements MetricsStorage {
     await migrate(this.conn, this.schema);
   }
 
-  async write(block: EncodedBlock, token: string): Promise<void> {
+  async write(blocks: readonly EncodedBlock[], token: string): Promise<void> {
+    const pieces = (f: (b: EncodedBlock) => Buffer) => blocks.map(f).filter((b) => b.length > 0);
+    const series = pieces((b) => b.series);
+    const samples = pieces((b) => b.samples);
+    const metadata = pieces((b) => b.metadata);
     // Series first: a sample is never readable before its series is.
-    if (block.seriesRows > 0) await this.conn.insertRowBinary(this.qualified('series'), SERIES_COLUMNS, SERIES_STRUCTURE, block.series, `${token}:series`);
-    if (block.sampleRows > 0) await this.conn.insertRowBinary(this.qualified('samples'), SAMPLES_COLUMNS, SAMPLES_STRUCTURE, block.samples, `${token}:samples`);
-    if (block.metadataRows > 0) await this.conn.insertRowBinary(this.qualified('metadata'), METADATA_COLUMNS, METADATA_STRUCTURE, block.metadata, `${token}:metadata`);
+    if (series.length > 0) await this.conn.insertRowBinary(this.qualified('series'), SERIES_COLUMNS, SERIES_STRUCTURE, series, `${token}:series`);
+    if (samples.length > 0) await this.conn.insertRowBinary(this.qualified('samples'), SAMPLES_COLUMNS, SAMPLES_STRUCTURE, samples, `${token}:samples`);
+    if (metadata.length > 0) await this.conn.insertRowBinary(this.qualified('metadata'), METADATA_COLUMNS, METADATA_STRUCTURE, metadata, `${token}:metadata`);
   }
 
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
