@@ -100,7 +100,8 @@ async function main(): Promise<void> {
       console.log(`${r.name}: done (${r.note}${r.errors ? `, ${r.errors} failed requests` : ''})`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) console.log(`kept data under ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log('\n| target | samples/s (acked) | samples/s (stored) | CPU-s per 1M samples | peak RSS MiB | bytes/sample on disk |');

@@ -76,10 +76,11 @@ export async function startOurs(dir: string): Promise<Target> {
       await conn.command(render(sql`OPTIMIZE TABLE allseer.samples FINAL`));
       await conn.command(render(sql`OPTIMIZE TABLE allseer.series FINAL`));
       const out = (await conn.query(render(sql`SELECT table, sum(bytes_on_disk) FROM system.parts WHERE database = 'allseer' AND active GROUP BY table ORDER BY table`), 'TabSeparated')).toString();
+      const columns = (await conn.query(render(sql`SELECT name, data_compressed_bytes FROM system.columns WHERE database = 'allseer' AND table = 'samples' ORDER BY name`), 'TabSeparated')).toString().trim().replaceAll('\n', ', ').replaceAll('\t', ' ');
       await conn.close();
       const bytes: Record<string, number> = Object.fromEntries(out.trim().split('\n').map((l) => l.split('\t')).map(([t, b]) => [t ?? '', Number(b)]));
       const total = (bytes.samples ?? 0) + (bytes.series ?? 0) + (bytes.metadata ?? 0);
-      return { bytes: total, note: `samples ${bytes.samples ?? 0} B + series ${bytes.series ?? 0} B after OPTIMIZE FINAL` };
+      return { bytes: total, note: `samples ${bytes.samples ?? 0} B (columns: ${columns}) + series ${bytes.series ?? 0} B after OPTIMIZE FINAL` };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { BlockBuilder } from '../storage/block.js';
 import { STALE_FLAG, type EncodedBlock } from '../storage/interface.js';
-import type { SeriesCache, SeriesState } from './series-cache.js';
+import { hashBytes, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
 
 /** Why a sample was not stored. Stable strings: they are metric label values and API output. */
 export type RejectReason =
@@ -34,7 +34,7 @@ const DAY_MS = 86_400_000;
  */
 export class AppendSession {
   readonly block: BlockBuilder;
-  private readonly known: Map<string, SeriesState>;
+  private readonly known: TenantKeys;
   private accepted = 0;
   private readonly errors = new Map<RejectReason, { count: number; example: string }>();
 
@@ -56,8 +56,30 @@ export class AppendSession {
    * `sampleCount` samples).
    */
   series(key: string, labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {
-    const known = this.known.get(key);
+    const known = this.known.strings.get(key);
     if (known) return known;
+    const state = this.create(labels, sampleCount);
+    if (state) this.known.strings.set(key, state);
+    return state;
+  }
+
+  /**
+   * Like `series`, keyed by the bytes buf[start, end) (remote_write label fields): a known
+   * series costs a hash over the bytes and one comparison, with no string made.
+   */
+  seriesByBytes(buf: Buffer, start: number, end: number, labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {
+    const h = hashBytes(buf, start, end);
+    const len = end - start;
+    const first = this.known.bytes.get(h);
+    for (let e = first; e; e = e.next) {
+      if (e.key.length === len && buf.compare(e.key, 0, len, start, end) === 0) return e.state;
+    }
+    const state = this.create(labels, sampleCount);
+    if (state) this.known.bytes.set(h, { key: Buffer.from(buf.subarray(start, end)), state, next: first });
+    return state;
+  }
+
+  private create(labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {
     const pairs = labels();
     if (pairs === null) return undefined;
     const problem = this.validate(pairs);
@@ -72,7 +94,7 @@ export class AppendSession {
       else if (p[1] !== '') rest.push(p);
     }
     rest.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return this.cache.add(key, this.tenant, metricName, rest);
+    return this.cache.register(this.tenant, metricName, rest);
   }
 
   private validate(pairs: [string, string][]): [RejectReason, string] | undefined {

@@ -11,19 +11,31 @@ export interface SeriesState {
   maxDay: number;
 }
 
+/** A bytes-keyed entry; entries with the same hash form a chain. */
+export interface ByteKeyEntry {
+  readonly key: Buffer;
+  readonly state: SeriesState;
+  next: ByteKeyEntry | undefined;
+}
+
+/** One tenant's keys: strings (text, JSON, scrape) and raw bytes by hash (remote_write). */
+export interface TenantKeys {
+  readonly strings: Map<string, SeriesState>;
+  readonly bytes: Map<number, ByteKeyEntry>;
+}
+
 /**
  * Remembers series by a request-format key (e.g. the raw label bytes of a remote_write
- * TimeSeries) so a known series costs one map lookup, no label decoding and no hashing.
+ * TimeSeries) so a known series costs one lookup, no label decoding and no hashing of labels.
  * Bounded: when it holds `maxEntries` keys it starts afresh (series rows are then re-written,
  * which storage de-duplicates).
  */
 export class SeriesCache {
-  /** tenant → format key → state; per-tenant maps keep the hot lookup a flat-string hash. */
-  private readonly byKey = new Map<string, Map<string, SeriesState>>();
-  private keys = 0;
+  private readonly tenants = new Map<string, TenantKeys>();
   private readonly byFingerprint = new Map<string, SeriesState>();
   /** tenant + family → "type|help|unit" and when it was last written (s). */
   private readonly metadata = new Map<string, { signature: string; writtenAt: number }>();
+  private keys = 0;
 
   constructor(private readonly maxEntries = 2_000_000) {}
 
@@ -31,11 +43,11 @@ export class SeriesCache {
     return this.byFingerprint.size;
   }
 
-  /** The map of one tenant's keys (pass it to `get` to skip the tenant lookup per series). */
-  tenantKeys(tenant: string): Map<string, SeriesState> {
-    let m = this.byKey.get(tenant);
-    if (!m) this.byKey.set(tenant, (m = new Map<string, SeriesState>()));
-    return m;
+  /** One tenant's key maps (an append session holds on to them). */
+  tenantKeys(tenant: string): TenantKeys {
+    let t = this.tenants.get(tenant);
+    if (!t) this.tenants.set(tenant, (t = { strings: new Map(), bytes: new Map() }));
+    return t;
   }
 
   /**
@@ -51,10 +63,13 @@ export class SeriesCache {
     return false;
   }
 
-  /** Registers validated labels under `key`; two keys for one label set share one state. */
-  add(key: string, tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesState {
+  /** The state of a validated label set (created on first sight); two keys may share one. */
+  register(tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesState {
     if (this.keys >= this.maxEntries) {
-      for (const m of this.byKey.values()) m.clear();
+      for (const t of this.tenants.values()) {
+        t.strings.clear();
+        t.bytes.clear();
+      }
       this.byFingerprint.clear();
       this.keys = 0;
     }
@@ -64,8 +79,42 @@ export class SeriesCache {
       state = { ref, lastTs: -Infinity, lastValue: Number.NaN, minDay: Infinity, maxDay: -Infinity };
       this.byFingerprint.set(ref.fingerprint, state);
     }
-    this.tenantKeys(tenant).set(key, state);
     this.keys++;
     return state;
   }
+}
+
+/**
+ * MurmurHash3 (x86, 32-bit) of buf[start, end): the remote_write label-bytes key. Collisions
+ * are resolved by comparing the bytes.
+ */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let h = 0x9747b28c;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    let k = buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  switch (end - i) {
+    case 3: k ^= buf[i + 2]! << 16; // falls through
+    case 2: k ^= buf[i + 1]! << 8; // falls through
+    case 1:
+      k ^= buf[i]!;
+      k = Math.imul(k, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= end - start;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

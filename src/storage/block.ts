@@ -136,9 +136,15 @@ export class ByteWriter {
   }
 
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 64) {
+      // Short copies (sample-row prefixes) are cheaper as a loop than a native call.
+      const dst = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) dst[p++] = b[i]!;
+    } else this.buf.set(b, this.pos);
+    this.pos += n;
   }
 
   uint8(v: number): void {

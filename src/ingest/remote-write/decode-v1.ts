@@ -44,6 +44,15 @@ function skipField(buf: Buffer, end: number, wireType: number): void {
 
 /** Label field ranges of the current TimeSeries: [start, end) pairs of Label message bytes. */
 let ranges = new Int32Array(128);
+let labelBuf: Buffer = Buffer.alloc(0);
+let labelCount = 0;
+
+/** Decodes the current TimeSeries' labels (only called for a series not seen before). */
+function currentLabels(): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < labelCount; i++) out.push(decodeLabel(labelBuf, ranges[i * 2]!, ranges[i * 2 + 1]!));
+  return out;
+}
 
 /**
  * Decodes a `prometheus.WriteRequest` (remote_write 1.0) straight into an append session.
@@ -109,18 +118,15 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
     if (P > end) throw new ProtobufError(`field at byte ${fieldStart} runs past the end of its TimeSeries`);
   }
   counts.samples += sampleCount;
-  let key: string;
-  if (contiguous && firstLabelField >= 0) key = buf.toString('latin1', firstLabelField, lastLabelEnd);
+  labelBuf = buf;
+  labelCount = nLabels;
+  let state;
+  if (contiguous && firstLabelField >= 0) state = session.seriesByBytes(buf, firstLabelField, lastLabelEnd, currentLabels, sampleCount);
   else {
-    key = '';
-    for (let i = 0; i < nLabels; i++) key += `${buf.toString('latin1', ranges[i * 2], ranges[i * 2 + 1])}\u0001`;
+    let key = '';
+    for (let i = 0; i < nLabels; i++) key += `${buf.toString('latin1', ranges[i * 2]!, ranges[i * 2 + 1]!)}\u0001`;
+    state = session.series(key, currentLabels, sampleCount);
   }
-  const n = nLabels;
-  const state = session.series(key, () => {
-    const out: [string, string][] = [];
-    for (let i = 0; i < n; i++) out.push(decodeLabel(buf, ranges[i * 2]!, ranges[i * 2 + 1]!));
-    return out;
-  }, sampleCount);
   if (!state || sampleCount === 0) return;
   // Second pass: the samples.
   P = start;

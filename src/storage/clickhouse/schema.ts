@@ -38,7 +38,7 @@ export function samplesTable(o: SchemaOptions): TableDef {
   metric_name LowCardinality(String),
   fingerprint UInt64 CODEC(Delta(8), ZSTD(1)),
   unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
-  value Float64 CODEC(Gorilla, ZSTD(1)),
+  value Float64 CODEC(Delta(8), ZSTD(3)),
   flags UInt8 CODEC(ZSTD(1))`,
     engine: 'MergeTree',
     partitionBy: sql`toDate(intDiv(unix_milli, 1000))`,
