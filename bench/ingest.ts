@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, peakRss } from './proc.js';
+import { cpuSeconds, peakRss, threadCpu } from './proc.js';
 import { startOurs, startPrometheus, startVictoriaMetrics, type Target } from './targets.js';
 import { Workload } from './workload.js';
 
@@ -63,6 +63,7 @@ async function run(start: () => Promise<Target>, bodies: Buffer[][], samples: nu
   await target.drain();
   const stored = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpu0;
+  if (process.env.BENCH_THREADS) console.log(`${target.name} CPU by thread:`, threadCpu(pid).slice(0, 12).map(([n, s]) => `${n} ${s.toFixed(2)}s`).join(', '));
   const rss = peakRss(pid);
   const disk = await target.stopAndMeasure();
   return {

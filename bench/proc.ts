@@ -27,3 +27,20 @@ export function dirBytes(dir: string): number {
   }
   return total;
 }
+
+/** CPU seconds per thread name (summed over threads of the same name), highest first. */
+export function threadCpu(pid: number): [string, number][] {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const raw = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const name = raw === 'node' ? `node[${tid === String(pid) ? 'main' : tid}]` : raw.replace(/\d+$/, '#');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS);
+    } catch {
+      // thread exited
+    }
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]);
+}

@@ -9,7 +9,9 @@ import { routes } from './api/routes.js';
 import { buildServer } from './api/server.js';
 import { Batcher } from './batcher/batcher.js';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
+import { Decoder } from './ingest/decode.js';
 import { MetricsIngest } from './ingest/metrics-ingest.js';
+import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
 import { ScrapeManager } from './scrape/manager.js';
@@ -68,11 +70,15 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   const cache = new SeriesCache();
   const sink = new IngestSink({ log: wal, maxPendingBytes: config.wal.maxPendingBytes, storageFailing: () => batcher.failures >= 3 });
+  const pool = config.ingest.decodeWorkers > 0
+    ? new DecodePool({ workers: config.ingest.decodeWorkers, limits: config.limits, bodyLimitBytes: config.server.bodyLimitBytes, onError: (err) => { log.error({ err: err.message }, 'decode worker failed'); } })
+    : undefined;
+  const inProcess = new Decoder(cache, config.limits, config.server.bodyLimitBytes);
   const ingest = new MetricsIngest({
     sink,
+    decode: pool ? (req) => pool.decode(req) : (req) => inProcess.decode(req),
     cache,
     limits: config.limits,
-    bodyLimitBytes: config.server.bodyLimitBytes,
     now,
     record: (protocol, s) => {
       telemetry.ingestedSamples.inc({ protocol }, s.accepted);
@@ -139,6 +145,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await app.close();
     await scraper.stop();
     await wal.close();
+    await pool?.close();
     await batcher.flushAndStop();
     await storage.close();
     log.info('stopped');

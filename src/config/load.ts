@@ -39,6 +39,7 @@ export interface Config {
   retention: { metricsMs: number };
   wal: { segmentBytes: number; maxPendingBytes: number };
   batcher: { maxRows: number; flushIntervalMs: number };
+  ingest: { decodeWorkers: number };
   limits: { maxLabelNameLength: number; maxLabelValueLength: number; maxLabelsPerSeries: number };
   logLevel: string;
   scrapeJobs: ScrapeJob[];
@@ -231,6 +232,7 @@ function resolve(file: ConfigFile, problems: string[]): Config {
       maxPendingBytes: size('wal.max_pending', file.wal.max_pending),
     },
     batcher: { maxRows: file.batcher.max_rows, flushIntervalMs: dur('batcher.flush_interval', file.batcher.flush_interval) },
+    ingest: { decodeWorkers: file.ingest.decode_workers },
     limits: {
       maxLabelNameLength: file.limits.max_label_name_length,
       maxLabelValueLength: file.limits.max_label_value_length,

@@ -64,6 +64,9 @@ export const ConfigSchema = Type.Object({
     segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),
     max_pending: Size('256MiB', 'ingest answers 503 with Retry-After when this much is not yet stored'),
   }, strict),
+  ingest: Type.Object({
+    decode_workers: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'worker threads that decode ingest bodies; 0 decodes on the main thread' }),
+  }, strict),
   batcher: Type.Object({
     max_rows: Type.Integer({ minimum: 1, default: 100_000, description: 'rows per ClickHouse insert' }),
     flush_interval: Duration('1s', 'a partial batch is inserted after this long'),

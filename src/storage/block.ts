@@ -123,14 +123,15 @@ export class ByteWriter {
   private pos = 0;
 
   constructor(initial: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(16, initial));
+    // Unpooled: a finished buffer may be transferred to another thread.
+    this.buf = Buffer.allocUnsafeSlow(Math.max(16, initial));
   }
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }

@@ -124,7 +124,7 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
   if (contiguous && firstLabelField >= 0) state = session.seriesByBytes(buf, firstLabelField, lastLabelEnd, currentLabels, sampleCount);
   else {
     let key = '';
-    for (let i = 0; i < nLabels; i++) key += `${buf.toString('latin1', ranges[i * 2]!, ranges[i * 2 + 1]!)}\u0001`;
+    for (let i = 0; i < nLabels; i++) key += `${buf.toString('latin1', ranges[i * 2], ranges[i * 2 + 1])}\u0001`;
     state = session.series(key, currentLabels, sampleCount);
   }
   if (!state || sampleCount === 0) return;
