@@ -57,7 +57,9 @@ export async function startOurs(dir: string): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, MAIN], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_CONFIG: a config file for allseer (to compare settings); defaults otherwise.
+  const configArgs = process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : [];
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN, ...configArgs], { env: { UV_THREADPOOL_SIZE: '2', ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitHttp(`${url}/health/ready`, proc, 'allseer');
   return {
     name: 'allseer',
@@ -71,6 +73,11 @@ export async function startOurs(dir: string): Promise<Target> {
       }
     },
     stopAndMeasure: async () => {
+      if (process.env.BENCH_THREADS) {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const pick = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 'NaN') / 1048576;
+        console.log(`allseer memory MiB after ingest: rss ${pick('allseer_process_resident_memory_bytes').toFixed(0)}, heap ${pick('allseer_nodejs_heap_size_used_bytes').toFixed(0)}/${pick('allseer_nodejs_heap_size_total_bytes').toFixed(0)}, external ${pick('allseer_nodejs_external_memory_bytes').toFixed(0)}`);
+      }
       await stop(proc);
       const conn = new ChdbConnection({ path: join(dir, 'chdb'), maxServerMemoryBytes: 2 * 1024 ** 3, maxQueryMemoryBytes: 1024 ** 3 });
       await conn.command(render(sql`OPTIMIZE TABLE allseer.samples FINAL`));

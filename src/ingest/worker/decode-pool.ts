@@ -37,7 +37,8 @@ export class DecodePool {
   }
 
   private spawn(index: number): Worker {
-    const w = new Worker(workerFile(), { workerData: { limits: this.o.limits, bodyLimitBytes: this.o.bodyLimitBytes } });
+    // A larger young generation: decoding allocates many short-lived objects per request.
+    const w = new Worker(workerFile(), { workerData: { limits: this.o.limits, bodyLimitBytes: this.o.bodyLimitBytes }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     w.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

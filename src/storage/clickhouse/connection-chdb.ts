@@ -84,6 +84,20 @@ export class ChdbConnection implements ChConnection {
     } finally {
       await unlink(file).catch(() => undefined);
     }
+    await this.purgeAllocator();
+  }
+
+  private lastPurge = 0;
+
+  /**
+   * Returns memory the engine's allocator keeps after an insert to the OS, at most once a second
+   * (STORAGE.md §2.6: most RSS above baseline is retained allocator memory).
+   */
+  private async purgeAllocator(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastPurge < 1000) return;
+    this.lastPurge = now;
+    await this.session.queryAsync('SYSTEM JEMALLOC PURGE', { format: 'TabSeparated' }).catch(() => undefined);
   }
 
   close(): Promise<void> {
