@@ -1,6 +1,6 @@
 import { BlockBuilder } from '../storage/block.js';
 import { STALE_FLAG, type EncodedBlock } from '../storage/interface.js';
-import { hashBytes, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
+import { hashBytes, sameBytes, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
 
 /** Why a sample was not stored. Stable strings: they are metric label values and API output. */
 export type RejectReason =
@@ -35,6 +35,8 @@ const DAY_MS = 86_400_000;
 export class AppendSession {
   readonly block: BlockBuilder;
   private readonly known: TenantKeys;
+  private viewOf: Buffer | undefined;
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private accepted = 0;
   private readonly errors = new Map<RejectReason, { count: number; example: string }>();
 
@@ -68,14 +70,23 @@ export class AppendSession {
    * series costs a hash over the bytes and one comparison, with no string made.
    */
   seriesByBytes(buf: Buffer, start: number, end: number, labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {
-    const h = hashBytes(buf, start, end);
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const view = this.view;
+    const h = hashBytes(view, start, end);
     const len = end - start;
     const first = this.known.bytes.get(h);
     for (let e = first; e; e = e.next) {
-      if (e.key.length === len && buf.compare(e.key, 0, len, start, end) === 0) return e.state;
+      if (e.key.byteLength === len && sameBytes(view, start, e.key)) return e.state;
     }
     const state = this.create(labels, sampleCount);
-    if (state) this.known.bytes.set(h, { key: Buffer.from(buf.subarray(start, end)), state, next: first });
+    if (state) {
+      const copy = new Uint8Array(len);
+      copy.set(buf.subarray(start, end));
+      this.known.bytes.set(h, { key: new DataView(copy.buffer), state, next: first });
+    }
     return state;
   }
 

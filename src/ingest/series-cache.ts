@@ -13,7 +13,7 @@ export interface SeriesState {
 
 /** A bytes-keyed entry; entries with the same hash form a chain. */
 export interface ByteKeyEntry {
-  readonly key: Buffer;
+  readonly key: DataView;
   readonly state: SeriesState;
   next: ByteKeyEntry | undefined;
 }
@@ -85,14 +85,14 @@ export class SeriesCache {
 }
 
 /**
- * MurmurHash3 (x86, 32-bit) of buf[start, end): the remote_write label-bytes key. Collisions
- * are resolved by comparing the bytes.
+ * MurmurHash3 (x86, 32-bit) of bytes [start, end) of `view`: the remote_write label-bytes key.
+ * Collisions are resolved by comparing the bytes (`sameBytes`).
  */
-export function hashBytes(buf: Buffer, start: number, end: number): number {
+export function hashBytes(view: DataView, start: number, end: number): number {
   let h = 0x9747b28c;
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    let k = buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+    let k = view.getUint32(i, true);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);
@@ -102,10 +102,10 @@ export function hashBytes(buf: Buffer, start: number, end: number): number {
   }
   let k = 0;
   switch (end - i) {
-    case 3: k ^= buf[i + 2]! << 16; // falls through
-    case 2: k ^= buf[i + 1]! << 8; // falls through
+    case 3: k ^= view.getUint8(i + 2) << 16; // falls through
+    case 2: k ^= view.getUint8(i + 1) << 8; // falls through
     case 1:
-      k ^= buf[i]!;
+      k ^= view.getUint8(i);
       k = Math.imul(k, 0xcc9e2d51);
       k = (k << 15) | (k >>> 17);
       h ^= Math.imul(k, 0x1b873593);
@@ -117,4 +117,13 @@ export function hashBytes(buf: Buffer, start: number, end: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** True when `a` from `start` holds the same `b.byteLength` bytes as `b` (compared a word at a time). */
+export function sameBytes(a: DataView, start: number, b: DataView): boolean {
+  const n = b.byteLength;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (a.getUint32(start + i, true) !== b.getUint32(i, true)) return false;
+  for (; i < n; i++) if (a.getUint8(start + i) !== b.getUint8(i)) return false;
+  return true;
 }

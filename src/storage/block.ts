@@ -85,12 +85,7 @@ export class BlockBuilder {
 
   /** Adds one sample; `flags` is a bit set (see STALE_FLAG). */
   sample(ref: SeriesRef, tsMs: number, value: number, flags: number): void {
-    const w = this.samplesW;
-    w.ensure(ref.prefix.length + 25);
-    w.bytes(ref.prefix);
-    w.int64(tsMs);
-    w.float64(value);
-    w.uint8(flags);
+    this.samplesW.sampleRow(ref.prefix, tsMs, value, flags);
     this.sampleRows++;
   }
 
@@ -117,14 +112,16 @@ export class BlockBuilder {
   }
 }
 
-/** A growable little-endian byte buffer. */
+/** A growable little-endian byte buffer; fixed-width writes go through a DataView (inlined by V8). */
 export class ByteWriter {
   private buf: Buffer;
+  private view: DataView;
   private pos = 0;
 
   constructor(initial: number) {
     // Unpooled: a finished buffer may be transferred to another thread.
     this.buf = Buffer.allocUnsafeSlow(Math.max(16, initial));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   ensure(n: number): void {
@@ -134,17 +131,13 @@ export class ByteWriter {
     const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.ensure(n);
-    if (n <= 64) {
-      // Short copies (sample-row prefixes) are cheaper as a loop than a native call.
-      const dst = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < n; i++) dst[p++] = b[i]!;
-    } else this.buf.set(b, this.pos);
+    this.buf.set(b, this.pos);
     this.pos += n;
   }
 
@@ -155,13 +148,13 @@ export class ByteWriter {
 
   uint16(v: number): void {
     this.ensure(2);
-    this.buf.writeUInt16LE(v, this.pos);
+    this.view.setUint16(this.pos, v, true);
     this.pos += 2;
   }
 
   uint32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.view.setUint32(this.pos, v >>> 0, true);
     this.pos += 4;
   }
 
@@ -169,15 +162,30 @@ export class ByteWriter {
   int64(v: number): void {
     this.ensure(8);
     const hi = Math.floor(v / TWO_32);
-    this.buf.writeUInt32LE(v - hi * TWO_32, this.pos);
-    this.buf.writeInt32LE(hi, this.pos + 4);
+    this.view.setUint32(this.pos, v - hi * TWO_32, true);
+    this.view.setInt32(this.pos + 4, hi, true);
     this.pos += 8;
   }
 
   float64(v: number): void {
     this.ensure(8);
-    this.buf.writeDoubleLE(v, this.pos);
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
+  }
+
+  /** One sample row: prefix bytes, Int64 time, Float64 value, UInt8 flags (one bounds check). */
+  sampleRow(prefix: Uint8Array, ts: number, value: number, flags: number): void {
+    const n = prefix.length;
+    this.ensure(n + 17);
+    const p = this.pos;
+    this.buf.set(prefix, p);
+    const hi = Math.floor(ts / TWO_32);
+    const view = this.view;
+    view.setUint32(p + n, ts - hi * TWO_32, true);
+    view.setInt32(p + n + 4, hi, true);
+    view.setFloat64(p + n + 8, value, true);
+    this.buf[p + n + 16] = flags;
+    this.pos = p + n + 17;
   }
 
   varint(v: number): void {
