@@ -206,7 +206,14 @@ export class ByteWriter {
     this.pos += len;
   }
 
+  /**
+   * The written bytes. When more than a quarter of the buffer is unused they are copied into an
+   * exact-size buffer, so a block held until its batch is inserted does not pin the slack.
+   */
   finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    if (this.pos >= this.buf.length * 0.75) return this.buf.subarray(0, this.pos);
+    const exact = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(exact, 0, 0, this.pos);
+    return exact;
   }
 }
