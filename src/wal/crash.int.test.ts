@@ -71,6 +71,7 @@ describe('durability', () => {
       if (missing.length === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    if (missing.length > 0) console.log(`missing ${missing.length}; server said: ${child.output()}`);
     expect(missing.slice(0, 10)).toEqual([]);
     // Nothing was stored twice either: each acknowledged (series, seq) appears exactly once.
     const text = await (await fetch(`${child.url}/api/v1/export?match[]=crash_test{sender="0",s="0"}&start=0`)).text();

@@ -24,9 +24,9 @@ export function encodeRecord(block: EncodedBlock): { pieces: Buffer[]; length: n
   }
   const payloadLen = PAYLOAD_HEADER + block.series.length + block.samples.length + block.metadata.length;
   let crc = crc32(head.subarray(RECORD_HEADER));
-  crc = crc32(block.series, crc);
-  crc = crc32(block.samples, crc);
-  crc = crc32(block.metadata, crc);
+  // zlib's crc32 returns 0, not the running value, for an empty buffer without backing memory
+  // (e.g. one transferred from a worker): empty pieces must be skipped.
+  for (const piece of [block.series, block.samples, block.metadata]) if (piece.length > 0) crc = crc32(piece, crc);
   head.writeUInt32LE(payloadLen, 0);
   head.writeUInt32LE(crc, 4);
   const pieces = [head, block.series, block.samples, block.metadata].filter((b) => b.length > 0);
