@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.js';
@@ -56,7 +56,29 @@ describe('Wal', () => {
     const again = new Wal({ dir: d.path, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
     expect(values(again.replay().pending)).toEqual([7]);
     expect(statSync(join(d.path, seg)).size).toBe(size);
-    expect(warnings[0]).toMatch(/short record/);
+    expect(warnings[0]).toMatch(/torn record/);
+  });
+
+  it('keeps a corrupt (not torn) tail beside the segment instead of dropping it', async () => {
+    const d = tempDir('wal');
+    dirs.push(d);
+    const wal = newWal(d.path);
+    wal.replay();
+    await wal.open();
+    await wal.append(block([1]));
+    await wal.append(block([2]));
+    await wal.close();
+    const seg = readdirSync(d.path).find((f) => f.endsWith('.wal'))!;
+    const path = join(d.path, seg);
+    const bytes = readFileSync(path);
+    const second = bytes.length / 2;
+    bytes[bytes.length - 2] ^= 0xff; // flip a bit inside the second record
+    writeFileSync(path, bytes);
+    const warnings: string[] = [];
+    const again = new Wal({ dir: d.path, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
+    expect(values(again.replay().pending)).toEqual([1]);
+    expect(warnings[0]).toMatch(/checksum error at byte/);
+    expect(readFileSync(`${path}.corrupt-${second}`).length).toBe(second);
   });
 
   it('with the batcher: stores in order, deletes stored segments, and re-inserts an interrupted batch with its token', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EncodedBlock } from '../storage/interface.js';
@@ -82,7 +82,14 @@ export class Wal {
       while (off < buf.length) {
         const r = decodeRecord(buf, off);
         if (!r.ok) {
-          this.opts.warn(`WAL segment ${name(seg)}: ${r.reason} record at byte ${off} of ${buf.length}; the rest of the segment was never acknowledged and is cut off`);
+          // A torn tail (crash mid-write) was never acknowledged. Anything else is unexpected:
+          // keep the cut-off bytes beside the segment for inspection instead of losing them.
+          const torn = r.reason === 'short';
+          const kept = torn ? '' : `${path}.corrupt-${off}`;
+          if (!torn) writeFileSync(kept, buf.subarray(off));
+          this.opts.warn(torn
+            ? `WAL segment ${name(seg)}: torn record at byte ${off} of ${buf.length} (a write cut short by a crash, never acknowledged); cut off`
+            : `WAL segment ${name(seg)}: ${r.reason} error at byte ${off} of ${buf.length}; the rest of the segment is cut off and kept in ${kept}`);
           truncateSync(path, off);
           break;
         }
