@@ -22,7 +22,7 @@ describe('WAL record', () => {
     b.sample(makeSeriesRef('t', 'm', []), 1, 2, 0);
     const buf = Buffer.concat(encodeRecord(b.finish()).pieces);
     const bad = Buffer.from(buf);
-    bad[bad.length - 3] ^= 0xff;
+    bad[bad.length - 3] = bad[bad.length - 3]! ^ 0xff;
     expect(decodeRecord(bad, 0)).toEqual({ ok: false, reason: 'checksum' });
     expect(decodeRecord(buf.subarray(0, buf.length - 1), 0)).toEqual({ ok: false, reason: 'short' });
   });

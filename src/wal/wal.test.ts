@@ -72,7 +72,7 @@ describe('Wal', () => {
     const path = join(d.path, seg);
     const bytes = readFileSync(path);
     const second = bytes.length / 2;
-    bytes[bytes.length - 2] ^= 0xff; // flip a bit inside the second record
+    bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0xff; // flip bits inside the second record
     writeFileSync(path, bytes);
     const warnings: string[] = [];
     const again = new Wal({ dir: d.path, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
