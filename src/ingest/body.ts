@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
-import { uncompress } from 'snappy';
+import { uncompress, uncompressSync } from 'snappy';
 import { ApiError } from '../api/errors.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -8,12 +8,14 @@ const inflateAsync = promisify(inflate);
 
 /**
  * Decodes a request body by its Content-Encoding (`gzip`, `deflate`, `snappy` block format, or
- * none), refusing with 413 anything that would exceed `limit` bytes once decompressed.
+ * none), refusing with 413 anything that would exceed `limit` bytes once decompressed. `sync`
+ * decompresses snappy on the calling thread (right in a worker thread; the thread pool is for
+ * the main thread).
  */
-export async function decodeBody(body: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+export async function decodeBody(body: Buffer, encoding: string | undefined, limit: number, sync = false): Promise<Buffer> {
   const enc = (encoding ?? '').trim().toLowerCase();
   if (enc === '' || enc === 'identity') return checkSize(body, limit);
-  if (enc === 'snappy') return snappyBlock(body, limit);
+  if (enc === 'snappy') return snappyBlock(body, limit, sync);
   if (enc === 'gzip' || enc === 'x-gzip' || enc === 'deflate') {
     try {
       const fn = enc === 'deflate' ? inflateAsync : gunzipAsync;
@@ -27,7 +29,7 @@ export async function decodeBody(body: Buffer, encoding: string | undefined, lim
 }
 
 /** Snappy block format; the uncompressed length (a varint prefix) is checked before decoding. */
-export async function snappyBlock(body: Buffer, limit: number): Promise<Buffer> {
+export async function snappyBlock(body: Buffer, limit: number, sync = false): Promise<Buffer> {
   let len = 0;
   let shift = 0;
   let i = 0;
@@ -39,7 +41,7 @@ export async function snappyBlock(body: Buffer, limit: number): Promise<Buffer> 
   if (body.length === 0 || i === body.length || i === 5) throw new ApiError('BAD_ENCODING', 'body is not snappy block-compressed data (bad length header)');
   if (len > limit) throw tooLarge(limit);
   try {
-    const out = await uncompress(body);
+    const out = sync ? uncompressSync(body) : await uncompress(body);
     return Buffer.isBuffer(out) ? out : Buffer.from(out);
   } catch (err) {
     throw new ApiError('BAD_ENCODING', `body is not valid snappy block-compressed data: ${(err as Error).message}`);

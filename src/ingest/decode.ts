@@ -34,7 +34,8 @@ export interface DecodeResult {
 
 /** Decodes request bodies against one series cache; runs in a worker or on the main thread. */
 export class Decoder {
-  constructor(private readonly cache: SeriesCache, private readonly limits: IngestLimits, private readonly bodyLimitBytes: number) {}
+  /** `onWorkerThread`: decompress synchronously (the thread is ours). */
+  constructor(private readonly cache: SeriesCache, private readonly limits: IngestLimits, private readonly bodyLimitBytes: number, private readonly onWorkerThread = false) {}
 
   async decode(req: DecodeRequest): Promise<DecodeResult> {
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
@@ -50,7 +51,7 @@ export class Decoder {
     if (req.contentEncoding && req.contentEncoding.toLowerCase() !== 'snappy') {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `remote_write bodies must be snappy-compressed, not "${req.contentEncoding}"`);
     }
-    const raw = await decodeBody(body, 'snappy', this.bodyLimitBytes);
+    const raw = await decodeBody(body, 'snappy', this.bodyLimitBytes, this.onWorkerThread);
     const session = new AppendSession(req.tenant, this.cache, this.limits, raw.length);
     const nowSec = Math.floor(req.nowMs / 1000);
     let counts: DecodeCounts;

@@ -11,7 +11,7 @@ interface Init {
 }
 
 const init = workerData as Init;
-const decoder = new Decoder(new SeriesCache(), init.limits, init.bodyLimitBytes);
+const decoder = new Decoder(new SeriesCache(), init.limits, init.bodyLimitBytes, true);
 const port = parentPort!;
 
 port.on('message', (msg: { id: number; req: DecodeRequest }) => {
