@@ -126,6 +126,8 @@ describe('metrics ingest and read API', () => {
     expect((await get('/health')).body).toMatchObject({ status: 'ok', components: { storage: { ok: true } } });
     expect((await get('/health/live')).status).toBe(200);
     expect((await get('/health/ready')).status).toBe(200);
+    expect((await get('/-/healthy')).status).toBe(200);
+    expect((await get('/-/ready')).body).toMatchObject({ status: 'ready' });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/allseer_ingested_samples_total\{protocol="remote_write"\} \d+/);
     expect(metrics).toMatch(/allseer_rejected_samples_total\{protocol="remote_write",reason="missing_metric_name"\} 1/);
