@@ -1,4 +1,4 @@
-import { BlockBuilder } from '../storage/block.js';
+import { BlockBuilder, decimalsOf, RAW_DECIMALS } from '../storage/block.js';
 import { STALE_FLAG, type EncodedBlock } from '../storage/interface.js';
 import { hashBytes, sameBytes, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
 
@@ -148,7 +148,9 @@ export class AppendSession {
     }
     s.lastTs = ts;
     s.lastValue = value;
-    this.block.sample(s.ref, ts, value, stale ? STALE_FLAG : 0);
+    const decimals = decimalsOf(value, s.decimals);
+    if (decimals !== RAW_DECIMALS) s.decimals = decimals;
+    this.block.sample(s.ref, ts, value, stale ? STALE_FLAG : 0, decimals);
     this.accepted++;
   }
 

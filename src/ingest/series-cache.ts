@@ -9,6 +9,8 @@ export interface SeriesState {
   /** Range of UTC day numbers for which a series row was written this process. */
   minDay: number;
   maxDay: number;
+  /** Decimals of the last value stored in decimal form (the first guess for the next). */
+  decimals: number;
 }
 
 /** A bytes-keyed entry; entries with the same hash form a chain. */
@@ -76,7 +78,7 @@ export class SeriesCache {
     const ref = makeSeriesRef(tenant, metricName, sortedLabels);
     let state = this.byFingerprint.get(ref.fingerprint);
     if (!state) {
-      state = { ref, lastTs: -Infinity, lastValue: Number.NaN, minDay: Infinity, maxDay: -Infinity };
+      state = { ref, lastTs: -Infinity, lastValue: Number.NaN, minDay: Infinity, maxDay: -Infinity, decimals: 0 };
       this.byFingerprint.set(ref.fingerprint, state);
     }
     this.keys++;

@@ -1,3 +1,4 @@
+import { RAW_DECIMALS } from './block.js';
 import type { EncodedBlock } from './interface.js';
 
 /** A decoded samples row (see block.ts for the layout). */
@@ -89,7 +90,15 @@ export function readBlock(block: EncodedBlock): { series: SeriesRow[]; samples: 
   }
   const samples: SampleRow[] = [];
   for (const r = new RowReader(block.samples); !r.done;) {
-    samples.push({ tenant: r.string(), metricName: r.string(), fingerprint: r.u64(), ts: r.i64(), value: r.f64(), flags: r.u8() });
+    const tenant = r.string();
+    const metricName = r.string();
+    const fingerprint = r.u64();
+    const ts = r.i64();
+    const bits = r.pos;
+    const mantissa = r.i64();
+    const decimals = r.u8();
+    const value = decimals === RAW_DECIMALS ? r.buf.readDoubleLE(bits) : mantissa / 10 ** decimals;
+    samples.push({ tenant, metricName, fingerprint, ts, value, flags: r.u8() });
   }
   const metadata: MetadataRow[] = [];
   for (const r = new RowReader(block.metadata); !r.done;) {

@@ -6,13 +6,41 @@ import type { EncodedBlock } from './interface.js';
  * table, so blocks concatenate into one insert and the WAL record is the insert payload.
  * Layouts (must match SERIES_STRUCTURE etc. below):
  *   series:   tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String,String)
- *   samples:  tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64, flags UInt8
+ *   samples:  tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, mantissa Int64,
+ *             decimals UInt8, flags UInt8 — the value as mantissa / 10^decimals when that gives back
+ *             the exact double, else (decimals = RAW_DECIMALS) its IEEE bits in `mantissa`
  *   metadata: tenant String, metric_name String, type String, help String, unit String, updated_at DateTime
  */
 export const SERIES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'day', 'labels'] as const;
 export const SERIES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String, String)';
-export const SAMPLES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'flags'] as const;
-export const SAMPLES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64, flags UInt8';
+export const SAMPLES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags'] as const;
+export const SAMPLES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, mantissa Int64, decimals UInt8, flags UInt8';
+
+/** `decimals` value meaning "mantissa holds the IEEE-754 bits of the value". */
+export const RAW_DECIMALS = 255;
+/** Most decimals tried; 10^15 and below are exact doubles. */
+const MAX_DECIMALS = 15;
+const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, i) => 10 ** i);
+
+/**
+ * The decimal form of a double, like VictoriaMetrics's: the number of decimals d such that
+ * round(v·10^d) / 10^d is exactly v (IEEE division, as ClickHouse does it on read), trying
+ * `hint` first so a series keeps one scale; RAW_DECIMALS when there is none (NaN, ±Inf, -0,
+ * |v·10^d| ≥ 2^53, or more than 15 decimals). Integers and few-decimal values then store as
+ * small-delta integers, which compress far better than float bits.
+ */
+export function decimalsOf(v: number, hint: number): number {
+  if (!Number.isFinite(v) || Object.is(v, -0)) return RAW_DECIMALS;
+  if (hint <= MAX_DECIMALS && fits(v, hint)) return hint;
+  for (let d = 0; d <= MAX_DECIMALS; d++) if (d !== hint && fits(v, d)) return d;
+  return RAW_DECIMALS;
+}
+
+function fits(v: number, d: number): boolean {
+  const p = POW10[d]!;
+  const m = Math.round(v * p);
+  return Math.abs(m) <= Number.MAX_SAFE_INTEGER && m / p === v;
+}
 export const METADATA_COLUMNS = ['tenant', 'metric_name', 'type', 'help', 'unit', 'updated_at'] as const;
 export const METADATA_STRUCTURE = 'tenant String, metric_name String, type String, help String, unit String, updated_at DateTime';
 
@@ -83,9 +111,12 @@ export class BlockBuilder {
     this.seriesRows++;
   }
 
-  /** Adds one sample; `flags` is a bit set (see STALE_FLAG). */
-  sample(ref: SeriesRef, tsMs: number, value: number, flags: number): void {
-    this.samplesW.sampleRow(ref.prefix, tsMs, value, flags);
+  /**
+   * Adds one sample; `flags` is a bit set (see STALE_FLAG). `decimals` comes from decimalsOf
+   * (ingest keeps the last one per series as the next hint).
+   */
+  sample(ref: SeriesRef, tsMs: number, value: number, flags: number, decimals = decimalsOf(value, 0)): void {
+    this.samplesW.sampleRow(ref.prefix, tsMs, value, decimals, flags);
     this.sampleRows++;
   }
 
@@ -173,19 +204,26 @@ export class ByteWriter {
     this.pos += 8;
   }
 
-  /** One sample row: prefix bytes, Int64 time, Float64 value, UInt8 flags (one bounds check). */
-  sampleRow(prefix: Uint8Array, ts: number, value: number, flags: number): void {
+  /** One sample row: prefix, Int64 time, Int64 mantissa, UInt8 decimals, UInt8 flags. */
+  sampleRow(prefix: Uint8Array, ts: number, value: number, decimals: number, flags: number): void {
     const n = prefix.length;
-    this.ensure(n + 17);
+    this.ensure(n + 18);
     const p = this.pos;
     this.buf.set(prefix, p);
-    const hi = Math.floor(ts / TWO_32);
     const view = this.view;
+    const hi = Math.floor(ts / TWO_32);
     view.setUint32(p + n, ts - hi * TWO_32, true);
     view.setInt32(p + n + 4, hi, true);
-    view.setFloat64(p + n + 8, value, true);
-    this.buf[p + n + 16] = flags;
-    this.pos = p + n + 17;
+    if (decimals === RAW_DECIMALS) view.setFloat64(p + n + 8, value, true);
+    else {
+      const m = Math.round(value * POW10[decimals]!);
+      const mh = Math.floor(m / TWO_32);
+      view.setUint32(p + n + 8, m - mh * TWO_32, true);
+      view.setInt32(p + n + 12, mh, true);
+    }
+    this.buf[p + n + 16] = decimals;
+    this.buf[p + n + 17] = flags;
+    this.pos = p + n + 18;
   }
 
   varint(v: number): void {

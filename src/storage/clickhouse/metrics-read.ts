@@ -1,6 +1,7 @@
 import type { LabelMatcher, Labels, MetricMetadata, SeriesSamples, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
+import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
 
 const DAY_MS = 86_400_000;
@@ -37,7 +38,7 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
       const chunk = rows.slice(i, i + FINGERPRINTS_PER_QUERY);
       const byFp = new Map(chunk.map((r) => [r.fp, r]));
       const names = [...new Set(chunk.map((r) => r.metric_name))];
-      const q = sql`SELECT fingerprint, unix_milli, value, flags FROM ${database(this.db)}.${ident('samples')}
+      const q = sql`SELECT fingerprint, unix_milli, ${VALUE} AS value, flags FROM ${database(this.db)}.${ident('samples')}
 WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
   AND fingerprint IN ${param('Array(UInt64)', chunk.map((r) => r.fp))}
   AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}

@@ -30,6 +30,12 @@ interface TableDef {
   shardingKey?: Fragment;
 }
 
+/**
+ * A sample's value from its stored form (see block.ts): mantissa / 10^decimals (IEEE division,
+ * exact by construction), or the IEEE bits kept in `mantissa` when decimals = 255.
+ */
+export const VALUE = sql`if(decimals = 255, reinterpretAsFloat64(mantissa), toFloat64(mantissa) / [1., 10., 100., 1000., 10000., 100000., 1000000., 10000000., 100000000., 1000000000., 10000000000., 100000000000., 1000000000000., 10000000000000., 100000000000000., 1000000000000000.][decimals + 1])`;
+
 export function samplesTable(o: SchemaOptions): TableDef {
   return {
     name: 'samples',
@@ -38,8 +44,10 @@ export function samplesTable(o: SchemaOptions): TableDef {
   metric_name LowCardinality(String),
   fingerprint UInt64 CODEC(Delta(8), ZSTD(1)),
   unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
-  value Float64 CODEC(Delta(8), ZSTD(3)),
-  flags UInt8 CODEC(ZSTD(1))`,
+  mantissa Int64 CODEC(Delta(8), ZSTD(3)),
+  decimals UInt8 CODEC(ZSTD(1)),
+  flags UInt8 CODEC(ZSTD(1)),
+  value Float64 ALIAS ${VALUE}`,
     engine: 'MergeTree',
     partitionBy: sql`toDate(intDiv(unix_milli, 1000))`,
     orderBy: sql`(tenant, metric_name, fingerprint, unix_milli)`,

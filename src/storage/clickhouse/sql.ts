@@ -47,7 +47,7 @@ export function param(type: ParamType, value: ParamValue): Param {
 const IDENTIFIERS = new Set([
   'samples', 'series', 'metadata', 'schema_migrations',
   'samples_local', 'series_local', 'metadata_local', 'schema_migrations_local',
-  'tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'flags', 'labels', 'day',
+  'tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'mantissa', 'decimals', 'flags', 'labels', 'day',
   'type', 'help', 'unit', 'updated_at', 'version', 'name', 'applied_at',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -34,6 +34,8 @@ beforeAll(async () => {
   }
   b.sample(g, T0, 0.1 + 0.2, 0);
   b.sample(g, T0 + 15_000, Number.NaN, STALE_FLAG);
+  b.sample(g, T0 + 30_000, 1 / 3, 0);
+  b.sample(g, T0 + 45_000, -0, 0);
   b.metadata('default', 'http_requests_total', 'counter', 'Requests.', '', 1);
   const block = b.finish();
   await storage.write([block], 'tok-1');
@@ -70,6 +72,10 @@ describe('ClickHouseStorage on chDB', () => {
     expect(g!.labels.room).toBe('a\tb "q"');
     expect(Number.isNaN(g!.values[1])).toBe(true);
     expect(g!.flags[1]! & STALE_FLAG).toBe(STALE_FLAG);
+    expect(g!.values[2]).toBe(1 / 3);
+    expect(Object.is(g!.values[3], -0)).toBe(true);
+    const alias = await conn.query(render(sql`SELECT value FROM t1.samples WHERE metric_name = 'http_requests_total' AND tenant = 'default' ORDER BY fingerprint, unix_milli LIMIT 3`), 'TabSeparated');
+    expect(alias.toString()).toMatch(/^\d+\n\d+\n\d+\n$/); // hand-written SQL reads the value column
   });
 
   it('matches a missing label with x="" and anchors regexes', async () => {
@@ -94,7 +100,7 @@ describe('ClickHouseStorage on chDB', () => {
 
   it('measures bytes on disk', async () => {
     const m = await storage.compactAndMeasure();
-    expect(m.samples).toBe(32);
+    expect(m.samples).toBe(34);
     expect(m.bytesOnDisk).toBeGreaterThan(0);
   });
 
