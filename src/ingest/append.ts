@@ -1,6 +1,6 @@
 import { BlockBuilder, decimalsOf, RAW_DECIMALS } from '../storage/block.js';
 import { STALE_FLAG, type EncodedBlock } from '../storage/interface.js';
-import { hashBytes, sameBytes, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
+import { hashBytes, sameBytes, type ByteKeyEntry, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
 
 /** Why a sample was not stored. Stable strings: they are metric label values and API output. */
 export type RejectReason =
@@ -36,6 +36,8 @@ export class AppendSession {
   readonly block: BlockBuilder;
   private readonly known: TenantKeys;
   private viewOf: Buffer | undefined;
+  /** The bytes-keyed entry of the previous series in this request. */
+  private prevEntry: ByteKeyEntry | undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private accepted = 0;
   private readonly errors = new Map<RejectReason, { count: number; example: string }>();
@@ -75,19 +77,38 @@ export class AppendSession {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     const view = this.view;
-    const h = hashBytes(view, start, end);
     const len = end - start;
-    const first = this.known.bytes.get(h);
-    for (let e = first; e; e = e.next) {
-      if (e.key.byteLength === len && sameBytes(view, start, e.key)) return e.state;
+    // Senders repeat their series in much the same order request after request (one queue
+    // shard, scrape order): try the series that followed the previous one last time first.
+    const prev = this.prevEntry;
+    const predicted = prev?.successor;
+    if (predicted && predicted.key.byteLength === len && sameBytes(view, start, predicted.key)) {
+      this.prevEntry = predicted;
+      return predicted.state;
     }
-    const state = this.create(labels, sampleCount);
-    if (state) {
+    const h = hashBytes(view, start, end);
+    const first = this.known.bytes.get(h);
+    let entry: ByteKeyEntry | undefined;
+    for (let e = first; e; e = e.next) {
+      if (e.key.byteLength === len && sameBytes(view, start, e.key)) {
+        entry = e;
+        break;
+      }
+    }
+    if (!entry) {
+      const state = this.create(labels, sampleCount);
+      if (!state) {
+        this.prevEntry = undefined;
+        return undefined;
+      }
       const copy = new Uint8Array(len);
       copy.set(buf.subarray(start, end));
-      this.known.bytes.set(h, { key: new DataView(copy.buffer), state, next: first });
+      entry = { key: new DataView(copy.buffer), state, next: first, successor: undefined };
+      this.known.bytes.set(h, entry);
     }
-    return state;
+    if (prev) prev.successor = entry;
+    this.prevEntry = entry;
+    return entry.state;
   }
 
   private create(labels: () => [string, string][] | null, sampleCount: number): SeriesState | undefined {

@@ -17,7 +17,10 @@ export interface SeriesState {
 export interface ByteKeyEntry {
   readonly key: DataView;
   readonly state: SeriesState;
+  /** Next entry with the same hash. */
   next: ByteKeyEntry | undefined;
+  /** The entry that followed this one in the last request that had it (a guess for the next). */
+  successor: ByteKeyEntry | undefined;
 }
 
 /** One tenant's keys: strings (text, JSON, scrape) and raw bytes by hash (remote_write). */

@@ -44,6 +44,22 @@ describe('remote_write 1.0 decoder', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('maps series right when a request changes their order (successor guesses are verified)', () => {
+    const cache = new SeriesCache();
+    const series = (names: string[], ts: number) => names.map((n) => ({ labels: { __name__: 'm', s: n }, samples: [{ value: Number(n), timestamp: ts }] }));
+    const rows: { fingerprint: string; value: number }[] = [];
+    for (const [i, order] of [['1', '2', '3', '4'], ['1', '3', '2', '4'], ['2', '5', '3', '1', '4'], ['1', '2', '3', '4']].entries()) {
+      const s = session(cache);
+      decodeWriteRequestV1(encodeV1(series(order, T + i)), s, 1);
+      rows.push(...readBlock(s.finish()).samples);
+    }
+    const byValue = new Map<number, Set<string>>();
+    for (const r of rows) byValue.set(r.value, (byValue.get(r.value) ?? new Set()).add(r.fingerprint));
+    expect([...byValue.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
+    for (const fps of byValue.values()) expect(fps.size).toBe(1); // one series per label set, always
+    expect(new Set(rows.map((r) => r.fingerprint)).size).toBe(5);
+  });
+
   it('refuses invalid series and out-of-order samples, keeping the rest', () => {
     const s = session();
     decodeWriteRequestV1(encodeV1([
