@@ -52,7 +52,8 @@ export class Decoder {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `remote_write bodies must be snappy-compressed, not "${req.contentEncoding}"`);
     }
     const raw = await decodeBody(body, 'snappy', this.bodyLimitBytes, this.onWorkerThread);
-    const session = new AppendSession(req.tenant, this.cache, this.limits, raw.length);
+    // Sample rows take about half the bytes of the protobuf they come from (labels are not repeated).
+    const session = new AppendSession(req.tenant, this.cache, this.limits, Math.ceil(raw.length * 0.6) + 1024);
     const nowSec = Math.floor(req.nowMs / 1000);
     let counts: DecodeCounts;
     try {
