@@ -68,7 +68,7 @@ export const ConfigSchema = Type.Object({
     decode_workers: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'worker threads that decode ingest bodies; 0 decodes on the main thread' }),
   }, strict),
   batcher: Type.Object({
-    max_rows: Type.Integer({ minimum: 1, default: 250_000, description: 'rows per ClickHouse insert' }),
+    max_rows: Type.Integer({ minimum: 1, default: 400_000, description: 'rows per ClickHouse insert' }),
     flush_interval: Duration('1s', 'a partial batch is inserted after this long'),
   }, strict),
   limits: Type.Object({
