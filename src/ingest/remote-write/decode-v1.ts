@@ -90,6 +90,7 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
   let lastLabelEnd = -1;
   let contiguous = true;
   let sampleCount = 0;
+  let firstSample = end;
   P = start;
   while (P < end) {
     const fieldStart = P;
@@ -111,7 +112,10 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
     } else if (tag === 0x12 || tag === 0x1a || tag === 0x22) {
       const len = varint32(buf, end);
       P += len;
-      if (tag === 0x12) sampleCount++;
+      if (tag === 0x12) {
+        if (sampleCount === 0) firstSample = fieldStart;
+        sampleCount++;
+      }
       else if (tag === 0x1a) counts.exemplars++;
       else counts.histograms++;
     } else skipField(buf, end, tag & 7);
@@ -128,8 +132,8 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
     state = session.series(key, currentLabels, sampleCount);
   }
   if (!state || sampleCount === 0) return;
-  // Second pass: the samples.
-  P = start;
+  // Second pass: the samples, from the first one (labels are not scanned again).
+  P = firstSample;
   while (P < end) {
     const tag = varint32(buf, end);
     if (tag !== 0x12) {
