@@ -82,7 +82,8 @@ export class AppendSession {
     // shard, scrape order): try the series that followed the previous one last time first.
     const prev = this.prevEntry;
     const predicted = prev?.successor;
-    if (predicted && predicted.key.byteLength === len && sameBytes(view, start, predicted.key)) {
+    const arena = this.known.arena;
+    if (predicted && predicted.keyLength === len && sameBytes(view, start, arena.view, predicted.keyOffset, len)) {
       this.prevEntry = predicted;
       return predicted.state;
     }
@@ -90,7 +91,7 @@ export class AppendSession {
     const first = this.known.bytes.get(h);
     let entry: ByteKeyEntry | undefined;
     for (let e = first; e; e = e.next) {
-      if (e.key.byteLength === len && sameBytes(view, start, e.key)) {
+      if (e.keyLength === len && sameBytes(view, start, arena.view, e.keyOffset, len)) {
         entry = e;
         break;
       }
@@ -101,9 +102,7 @@ export class AppendSession {
         this.prevEntry = undefined;
         return undefined;
       }
-      const copy = new Uint8Array(len);
-      copy.set(buf.subarray(start, end));
-      entry = { key: new DataView(copy.buffer), state, next: first, successor: undefined };
+      entry = { keyOffset: arena.add(buf, start, end), keyLength: len, state, next: first, successor: undefined };
       this.known.bytes.set(h, entry);
     }
     if (prev) prev.successor = entry;

@@ -15,7 +15,9 @@ export interface SeriesState {
 
 /** A bytes-keyed entry; entries with the same hash form a chain. */
 export interface ByteKeyEntry {
-  readonly key: DataView;
+  /** Where the key bytes are in the tenant's arena, and how many. */
+  readonly keyOffset: number;
+  readonly keyLength: number;
   readonly state: SeriesState;
   /** Next entry with the same hash. */
   next: ByteKeyEntry | undefined;
@@ -27,6 +29,39 @@ export interface ByteKeyEntry {
 export interface TenantKeys {
   readonly strings: Map<string, SeriesState>;
   readonly bytes: Map<number, ByteKeyEntry>;
+  /** Key bytes of `bytes` entries, stored one after another in the order series first came. */
+  readonly arena: KeyArena;
+}
+
+/**
+ * Growable storage for key bytes. Keys sit in the order series first arrived, which is the order
+ * senders keep repeating, so comparing keys walks memory mostly forwards.
+ */
+export class KeyArena {
+  private buf = new Uint8Array(64 * 1024);
+  view = new DataView(this.buf.buffer);
+  private used = 0;
+
+  /** Copies bytes [start, end) of `src` in; returns their offset. */
+  add(src: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (this.used + len > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < this.used + len) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.buf.subarray(0, this.used));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    const offset = this.used;
+    this.buf.set(src.subarray(start, end), offset);
+    this.used += len;
+    return offset;
+  }
+
+  clear(): void {
+    this.used = 0;
+  }
 }
 
 /**
@@ -51,7 +86,7 @@ export class SeriesCache {
   /** One tenant's key maps (an append session holds on to them). */
   tenantKeys(tenant: string): TenantKeys {
     let t = this.tenants.get(tenant);
-    if (!t) this.tenants.set(tenant, (t = { strings: new Map(), bytes: new Map() }));
+    if (!t) this.tenants.set(tenant, (t = { strings: new Map(), bytes: new Map(), arena: new KeyArena() }));
     return t;
   }
 
@@ -74,6 +109,7 @@ export class SeriesCache {
       for (const t of this.tenants.values()) {
         t.strings.clear();
         t.bytes.clear();
+        t.arena.clear();
       }
       this.byFingerprint.clear();
       this.keys = 0;
@@ -124,11 +160,10 @@ export function hashBytes(view: DataView, start: number, end: number): number {
   return h >>> 0;
 }
 
-/** True when `a` from `start` holds the same `b.byteLength` bytes as `b` (compared a word at a time). */
-export function sameBytes(a: DataView, start: number, b: DataView): boolean {
-  const n = b.byteLength;
+/** True when `n` bytes of `a` from `aStart` equal those of `b` from `bStart` (a word at a time). */
+export function sameBytes(a: DataView, aStart: number, b: DataView, bStart: number, n: number): boolean {
   let i = 0;
-  for (; i + 4 <= n; i += 4) if (a.getUint32(start + i, true) !== b.getUint32(i, true)) return false;
-  for (; i < n; i++) if (a.getUint8(start + i) !== b.getUint8(i)) return false;
+  for (; i + 4 <= n; i += 4) if (a.getUint32(aStart + i, true) !== b.getUint32(bStart + i, true)) return false;
+  for (; i < n; i++) if (a.getUint8(aStart + i) !== b.getUint8(bStart + i)) return false;
   return true;
 }

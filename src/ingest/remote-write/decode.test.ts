@@ -60,6 +60,19 @@ describe('remote_write 1.0 decoder', () => {
     expect(new Set(rows.map((r) => r.fingerprint)).size).toBe(5);
   });
 
+  it('keeps recognising series after the key arena grows', () => {
+    const cache = new SeriesCache();
+    const many = (ts: number) => Array.from({ length: 3000 }, (_, i) => ({ labels: { __name__: 'arena_test', id: String(i).padStart(80, 'x') }, samples: [{ value: i, timestamp: ts }] }));
+    const fingerprints: string[][] = [];
+    for (const ts of [T, T + 1]) {
+      const s = session(cache);
+      decodeWriteRequestV1(encodeV1(many(ts)), s, 1);
+      fingerprints.push(readBlock(s.finish()).samples.map((r) => r.fingerprint));
+    }
+    expect(cache.size).toBe(3000);
+    expect(fingerprints[1]).toEqual(fingerprints[0]);
+  });
+
   it('refuses invalid series and out-of-order samples, keeping the rest', () => {
     const s = session();
     decodeWriteRequestV1(encodeV1([
