@@ -37,8 +37,8 @@ export class MetricsIngest {
   constructor(private readonly opts: MetricsIngestOptions) {}
 
   /** A session for callers that produce samples themselves (the scraper). */
-  session(tenant: string, sizeHint?: number): AppendSession {
-    return new AppendSession(tenant, this.opts.cache, this.opts.limits, sizeHint);
+  session(tenant: string): AppendSession {
+    return new AppendSession(tenant, this.opts.cache, this.opts.limits);
   }
 
   /** Stores a session's block; returns its summary. */

@@ -6,14 +6,13 @@ import { ClickHouseStorage } from './clickhouse/storage.js';
 import type { MetricsStorage } from './interface.js';
 
 /** Opens the storage the configuration asks for (not yet migrated). */
-export function openStorage(config: Config, extraServerArgs: string[] = []): MetricsStorage {
+export function openStorage(config: Config): MetricsStorage {
   const s = config.storage;
   const conn = s.mode === 'embedded'
     ? new ChdbConnection({
       path: join(s.dataDir, 'chdb'),
       maxServerMemoryBytes: s.maxServerMemoryBytes,
       maxQueryMemoryBytes: s.maxQueryMemoryBytes,
-      extraServerArgs,
     })
     : new ServerConnection({ url: s.url, username: s.username, password: s.password, maxQueryMemoryBytes: s.maxQueryMemoryBytes });
   return new ClickHouseStorage(conn, {

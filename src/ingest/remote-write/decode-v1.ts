@@ -1,6 +1,6 @@
 import type { AppendSession } from '../append.js';
 import { metricTypeName } from './metric-type.js';
-import { ProtobufError, Reader, WIRE_LEN } from './protobuf.js';
+import { ProtobufError, Reader, readSample, sample, WIRE_LEN } from './protobuf.js';
 
 /** Counts of what a remote_write request carried. */
 export interface DecodeCounts {
@@ -142,44 +142,10 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, session: Appe
     }
     const len = varint32(buf, end);
     const sampleEnd = P + len;
-    let value = 0;
-    let ts = 0;
-    let stale = false;
-    while (P < sampleEnd) {
-      const t = buf[P++]!;
-      if (t === 0x09) {
-        if (P + 8 > sampleEnd) throw new ProtobufError(`truncated sample value at byte ${P}`);
-        stale = buf.readUInt32LE(P + 4) === 0x7ff00000 && buf.readUInt32LE(P) === 2;
-        value = buf.readDoubleLE(P);
-        P += 8;
-      } else if (t === 0x10) ts = int64(buf, sampleEnd);
-      else {
-        P--;
-        const tg = varint32(buf, sampleEnd);
-        skipField(buf, sampleEnd, tg & 7);
-      }
-    }
-    if (P !== sampleEnd) throw new ProtobufError(`malformed sample at byte ${sampleEnd}`);
-    session.sample(state, ts, value, stale);
-  }
-}
-
-/** int64 varint at P as a number (exact within ±2^53; two's complement negatives). */
-function int64(buf: Buffer, end: number): number {
-  let lo = 0;
-  let hi = 0;
-  let shift = 0;
-  for (;;) {
-    if (P >= end) throw new ProtobufError(`truncated varint at byte ${P}`);
-    const b = buf[P++]!;
-    if (shift < 28) lo |= (b & 0x7f) << shift;
-    else if (shift === 28) {
-      lo |= (b & 0x0f) << 28;
-      hi |= (b & 0x7f) >>> 4;
-    } else hi |= (b & 0x7f) << (shift - 32);
-    if (b < 0x80) return hi * 4294967296 + (lo >>> 0);
-    shift += 7;
-    if (shift > 63) throw new ProtobufError(`varint too long at byte ${P}`);
+    if (sampleEnd > end) throw new ProtobufError(`sample at byte ${P} runs past the end of its TimeSeries`);
+    readSample(buf, P, sampleEnd);
+    P = sampleEnd;
+    session.sample(state, sample.ts, sample.value, sample.stale);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AppendSession } from '../append.js';
 import type { DecodeCounts } from './decode-v1.js';
 import { metricTypeName } from './metric-type.js';
-import { ProtobufError, Reader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './protobuf.js';
+import { ProtobufError, Reader, readSample, sample, WIRE_LEN, WIRE_VARINT } from './protobuf.js';
 
 /**
  * Decodes an `io.prometheus.write.v2.Request` (remote_write 2.0): a symbol table (field 4,
@@ -78,18 +78,7 @@ function decodeTimeSeries(buf: Buffer, start: number, end: number, symbols: stri
   if (!state) return;
   if (metaType >= 0 && (metaType > 0 || help || unit)) session.metadata(state.ref.metricName, metricTypeName(metaType), help, unit, nowSec);
   for (const [s, e] of samples) {
-    const sr = new Reader(buf, s, e);
-    let value = 0;
-    let ts = 0;
-    let stale = false;
-    while (!sr.done) {
-      const t = sr.uint32();
-      if (t === ((1 << 3) | WIRE_I64)) {
-        stale = sr.peekStaleNaN();
-        value = sr.double();
-      } else if (t === ((2 << 3) | WIRE_VARINT)) ts = sr.int64();
-      else sr.skip(t & 7);
-    }
-    session.sample(state, ts, value, stale);
+    readSample(buf, s, e);
+    session.sample(state, sample.ts, sample.value, sample.stale);
   }
 }

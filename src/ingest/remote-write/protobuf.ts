@@ -40,35 +40,9 @@ export class Reader {
 
   /** An int64 varint as a number (exact within ±2^53; two's complement negatives handled). */
   int64(): number {
-    const b = this.buf;
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw new ProtobufError(`truncated varint at byte ${this.pos}`);
-      const byte = b[this.pos++]!;
-      if (shift < 28) lo |= (byte & 0x7f) << shift;
-      else if (shift === 28) {
-        lo |= (byte & 0x0f) << 28;
-        hi |= (byte & 0x7f) >>> 4;
-      } else hi |= (byte & 0x7f) << (shift - 32);
-      if (byte < 0x80) break;
-      shift += 7;
-      if (shift > 63) throw new ProtobufError(`varint too long at byte ${this.pos}`);
-    }
-    return hi * 4294967296 + (lo >>> 0);
-  }
-
-  double(): number {
-    if (this.pos + 8 > this.end) throw new ProtobufError(`truncated double at byte ${this.pos}`);
-    const v = this.buf.readDoubleLE(this.pos);
-    this.pos += 8;
+    const v = int64At(this.buf, this.pos, this.end);
+    this.pos = after;
     return v;
-  }
-
-  /** True when the next 8 bytes are Prometheus's staleness NaN (0x7ff0000000000002). */
-  peekStaleNaN(): boolean {
-    return this.buf.readUInt32LE(this.pos) === 2 && this.buf.readUInt32LE(this.pos + 4) === 0x7ff00000;
   }
 
   /** Returns [start, end) of a length-delimited field's bytes and skips them. */
@@ -105,4 +79,62 @@ export class Reader {
     }
     if (this.pos > this.end) throw new ProtobufError('truncated field');
   }
+}
+
+/** Where the last `int64At` stopped (hot paths keep their own cursor, so no object is made). */
+let after = 0;
+
+/** The int64 varint at `pos` as a number (exact within ±2^53; two's complement negatives). */
+function int64At(buf: Buffer, pos: number, end: number): number {
+  let p = pos;
+  let lo = 0;
+  let hi = 0;
+  let shift = 0;
+  for (;;) {
+    if (p >= end) throw new ProtobufError(`truncated varint at byte ${p}`);
+    const b = buf[p++]!;
+    if (shift < 28) lo |= (b & 0x7f) << shift;
+    else if (shift === 28) {
+      lo |= (b & 0x0f) << 28;
+      hi |= (b & 0x7f) >>> 4;
+    } else hi |= (b & 0x7f) << (shift - 32);
+    if (b < 0x80) {
+      after = p;
+      return hi * 4294967296 + (lo >>> 0);
+    }
+    shift += 7;
+    if (shift > 63) throw new ProtobufError(`varint too long at byte ${p}`);
+  }
+}
+
+/** The sample `readSample` read last; reused so the hot path allocates nothing. */
+export const sample = { value: 0, ts: 0, stale: false };
+
+/**
+ * Reads a remote_write Sample { double value = 1; int64 timestamp = 2 } (the same message in 1.0
+ * and 2.0) from buf[start, end) into `sample`. `stale` marks Prometheus's staleness NaN
+ * (0x7ff0000000000002), which arithmetic on the double would not preserve.
+ */
+export function readSample(buf: Buffer, start: number, end: number): void {
+  let p = start;
+  sample.value = 0;
+  sample.ts = 0;
+  sample.stale = false;
+  while (p < end) {
+    const t = buf[p++]!;
+    if (t === 0x09) {
+      if (p + 8 > end) throw new ProtobufError(`truncated sample value at byte ${p}`);
+      sample.stale = buf.readUInt32LE(p + 4) === 0x7ff00000 && buf.readUInt32LE(p) === 2;
+      sample.value = buf.readDoubleLE(p);
+      p += 8;
+    } else if (t === 0x10) {
+      sample.ts = int64At(buf, p, end);
+      p = after;
+    } else {
+      const r = new Reader(buf, p - 1, end);
+      r.skip(r.uint32() & 7);
+      p = r.pos;
+    }
+  }
+  if (p !== end) throw new ProtobufError(`malformed sample ending at byte ${end}`);
 }
