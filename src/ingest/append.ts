@@ -1,4 +1,5 @@
-import { BlockBuilder, decimalsOf, RAW_DECIMALS } from '../storage/block.js';
+import { BlockBuilder } from '../storage/block.js';
+import { decimalsOf, RAW_DECIMALS } from '../storage/value-encoding.js';
 import { STALE_FLAG, type EncodedBlock } from '../storage/interface.js';
 import { hashBytes, sameBytes, type ByteKeyEntry, type SeriesCache, type SeriesState, type TenantKeys } from './series-cache.js';
 

@@ -1,4 +1,4 @@
-import { RAW_DECIMALS } from './block.js';
+import { RAW_DECIMALS } from './value-encoding.js';
 import type { EncodedBlock } from './interface.js';
 
 /** A decoded samples row (see block.ts for the layout). */

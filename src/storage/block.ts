@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { EncodedBlock } from './interface.js';
+import { decimalsOf, POW10, RAW_DECIMALS } from './value-encoding.js';
 
 /**
  * The row encoding shared by ingest, the WAL and storage: ClickHouse RowBinary, one buffer per
@@ -16,31 +17,6 @@ export const SERIES_STRUCTURE = 'tenant String, metric_name String, fingerprint 
 export const SAMPLES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags'] as const;
 export const SAMPLES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, mantissa Int64, decimals UInt8, flags UInt8';
 
-/** `decimals` value meaning "mantissa holds the IEEE-754 bits of the value". */
-export const RAW_DECIMALS = 255;
-/** Most decimals tried; 10^15 and below are exact doubles. */
-const MAX_DECIMALS = 15;
-const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, i) => 10 ** i);
-
-/**
- * The decimal form of a double, like VictoriaMetrics's: the number of decimals d such that
- * round(v·10^d) / 10^d is exactly v (IEEE division, as ClickHouse does it on read), trying
- * `hint` first so a series keeps one scale; RAW_DECIMALS when there is none (NaN, ±Inf, -0,
- * |v·10^d| ≥ 2^53, or more than 15 decimals). Integers and few-decimal values then store as
- * small-delta integers, which compress far better than float bits.
- */
-export function decimalsOf(v: number, hint: number): number {
-  if (!Number.isFinite(v) || Object.is(v, -0)) return RAW_DECIMALS;
-  if (hint <= MAX_DECIMALS && fits(v, hint)) return hint;
-  for (let d = 0; d <= MAX_DECIMALS; d++) if (d !== hint && fits(v, d)) return d;
-  return RAW_DECIMALS;
-}
-
-function fits(v: number, d: number): boolean {
-  const p = POW10[d]!;
-  const m = Math.round(v * p);
-  return Math.abs(m) <= Number.MAX_SAFE_INTEGER && m / p === v;
-}
 export const METADATA_COLUMNS = ['tenant', 'metric_name', 'type', 'help', 'unit', 'updated_at'] as const;
 export const METADATA_STRUCTURE = 'tenant String, metric_name String, type String, help String, unit String, updated_at DateTime';
 
@@ -92,10 +68,6 @@ export class BlockBuilder {
   /** `samplesBytes`: expected size of the sample rows, to allocate once. */
   constructor(samplesBytes = 64 * 1024) {
     this.samplesW = new ByteWriter(samplesBytes);
-  }
-
-  get sampleCount(): number {
-    return this.sampleRows;
   }
 
   /** Adds the series row for `ref` on the UTC day containing `tsMs`. */
@@ -172,11 +144,6 @@ export class ByteWriter {
     this.pos += n;
   }
 
-  uint8(v: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = v;
-  }
-
   uint16(v: number): void {
     this.ensure(2);
     this.view.setUint16(this.pos, v, true);
@@ -187,21 +154,6 @@ export class ByteWriter {
     this.ensure(4);
     this.view.setUint32(this.pos, v >>> 0, true);
     this.pos += 4;
-  }
-
-  /** Signed 64-bit from a safe integer. */
-  int64(v: number): void {
-    this.ensure(8);
-    const hi = Math.floor(v / TWO_32);
-    this.view.setUint32(this.pos, v - hi * TWO_32, true);
-    this.view.setInt32(this.pos + 4, hi, true);
-    this.pos += 8;
-  }
-
-  float64(v: number): void {
-    this.ensure(8);
-    this.view.setFloat64(this.pos, v, true);
-    this.pos += 8;
   }
 
   /** One sample row: prefix, Int64 time, Int64 mantissa, UInt8 decimals, UInt8 flags. */

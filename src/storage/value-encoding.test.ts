@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BlockBuilder, decimalsOf, makeSeriesRef, RAW_DECIMALS } from './block.js';
+import { BlockBuilder, makeSeriesRef } from './block.js';
+import { decimalsOf, RAW_DECIMALS } from './value-encoding.js';
 import { readBlock } from './block-read.js';
 
 describe('decimal value encoding', () => {
