@@ -9,8 +9,8 @@ import { routes } from './api/routes.js';
 import { buildServer } from './api/server.js';
 import { Batcher } from './batcher/batcher.js';
 import { ConfigError, loadConfig, type Config } from './config/load.js';
-import { Decoder, type DecodeRequest } from './ingest/decode.js';
-import { MetricsIngest } from './ingest/metrics-ingest.js';
+import { Decoder } from './ingest/decode.js';
+import { MetricsIngest, type Decoding } from './ingest/metrics-ingest.js';
 import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
@@ -73,10 +73,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const pool = config.ingest.decodeWorkers > 0
     ? new DecodePool({ workers: config.ingest.decodeWorkers, limits: config.limits, bodyLimitBytes: config.server.bodyLimitBytes, onError: (err) => { log.error({ err: err.message }, 'decode worker failed'); } })
     : undefined;
-  const decode = pool ? (req: DecodeRequest) => pool.decode(req) : decodeInProcess(new Decoder(cache, config.limits, config.server.bodyLimitBytes));
+  const decoding: Decoding = pool ?? new Decoder(cache, config.limits, config.server.bodyLimitBytes);
   const ingest = new MetricsIngest({
     sink,
-    decode,
+    decoding,
     cache,
     limits: config.limits,
     now,
@@ -151,11 +151,6 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info('stopped');
   })());
   return { address, stop };
-}
-
-/** `ingest.decode_workers: 0`: decode on the main thread, sharing the scraper's series cache. */
-function decodeInProcess(decoder: Decoder): (req: DecodeRequest) => ReturnType<Decoder['decode']> {
-  return (req) => decoder.decode(req);
 }
 
 async function main(): Promise<void> {

@@ -37,6 +37,11 @@ export class Decoder {
   /** `onWorkerThread`: decompress synchronously (the thread is ours). */
   constructor(private readonly cache: SeriesCache, private readonly limits: IngestLimits, private readonly bodyLimitBytes: number, private readonly onWorkerThread = false) {}
 
+  /** See SeriesCache.forgetOrder. */
+  forgetOrder(tenant: string): void {
+    this.cache.forgetOrder(tenant);
+  }
+
   async decode(req: DecodeRequest): Promise<DecodeResult> {
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     if (req.kind === 'remote_write') return this.remoteWrite(req, body);

@@ -10,9 +10,15 @@ export type Protocol = 'remote_write' | 'text' | 'json' | 'scrape';
 /** Decodes a body (in a worker pool or in process); throws ApiError for bad input. */
 export type DecodeFn = (req: DecodeRequest) => Promise<DecodeResult>;
 
+/** Where decoding happens: decode, and forget a tenant's ordering state (see SeriesCache.forgetOrder). */
+export interface Decoding {
+  decode: DecodeFn;
+  forgetOrder: (tenant: string) => void;
+}
+
 export interface MetricsIngestOptions {
   sink: IngestSink;
-  decode: DecodeFn;
+  decoding: Decoding;
   /** The main thread's cache, for sessions built here (the scraper). */
   cache: SeriesCache;
   limits: IngestLimits;
@@ -43,15 +49,26 @@ export class MetricsIngest {
 
   /** Stores a session's block; returns its summary. */
   async commit(protocol: Protocol, session: AppendSession): Promise<AppendSummary> {
-    await this.opts.sink.write(session.finish());
+    try {
+      await this.opts.sink.write(session.finish());
+    } catch (err) {
+      this.opts.cache.forgetOrder(session.tenant);
+      throw err;
+    }
     const summary = session.summary();
     this.opts.record(protocol, summary);
     return summary;
   }
 
   private async run(protocol: Protocol, req: Omit<DecodeRequest, 'nowMs'>): Promise<DecodeResult> {
-    const result = await this.opts.decode({ ...req, nowMs: this.opts.now() });
-    await this.opts.sink.write(result.block);
+    const result = await this.opts.decoding.decode({ ...req, nowMs: this.opts.now() });
+    try {
+      await this.opts.sink.write(result.block);
+    } catch (err) {
+      // Not durable, so not acknowledged: the retry must find these timestamps new again.
+      this.opts.decoding.forgetOrder(req.tenant);
+      throw err;
+    }
     this.opts.record(protocol, result.summary);
     return result;
   }

@@ -103,6 +103,18 @@ export class SeriesCache {
     return false;
   }
 
+  /**
+   * Forgets the newest timestamps of a tenant's series. Called when rows that were decoded could
+   * not be made durable: the sender will retry them, and must not be told "duplicate".
+   */
+  forgetOrder(tenant: string): void {
+    for (const s of this.byFingerprint.values()) {
+      if (s.ref.tenant !== tenant) continue;
+      s.lastTs = -Infinity;
+      s.lastValue = Number.NaN;
+    }
+  }
+
   /** The state of a validated label set (created on first sight); two keys may share one. */
   register(tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesState {
     if (this.keys >= this.maxEntries) {

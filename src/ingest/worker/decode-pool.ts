@@ -66,10 +66,19 @@ export class DecodePool {
     }
   }
 
-  decode(req: DecodeRequest): Promise<DecodeResult> {
+  private workerOf(tenant: string): number {
     let h = 0;
-    for (let i = 0; i < req.tenant.length; i++) h = (h * 31 + req.tenant.charCodeAt(i)) >>> 0;
-    const index = h % this.workers.length;
+    for (let i = 0; i < tenant.length; i++) h = (h * 31 + tenant.charCodeAt(i)) >>> 0;
+    return h % this.workers.length;
+  }
+
+  /** See SeriesCache.forgetOrder; runs in the tenant's worker, after what it was already sent. */
+  forgetOrder(tenant: string): void {
+    this.workers[this.workerOf(tenant)]!.postMessage({ forgetOrder: tenant });
+  }
+
+  decode(req: DecodeRequest): Promise<DecodeResult> {
+    const index = this.workerOf(req.tenant);
     const id = this.nextId++;
     // Copy the body into its own ArrayBuffer: request buffers may share pooled memory.
     const body = new Uint8Array(req.body.byteLength);

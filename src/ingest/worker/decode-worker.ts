@@ -14,7 +14,11 @@ const init = workerData as Init;
 const decoder = new Decoder(new SeriesCache(), init.limits, init.bodyLimitBytes, true);
 const port = parentPort!;
 
-port.on('message', (msg: { id: number; req: DecodeRequest }) => {
+port.on('message', (msg: { id: number; req: DecodeRequest } | { forgetOrder: string }) => {
+  if ('forgetOrder' in msg) {
+    decoder.forgetOrder(msg.forgetOrder);
+    return;
+  }
   decoder.decode(msg.req).then(
     (result) => {
       const b = result.block;
