@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EncodedBlock } from '../storage/interface.js';
@@ -172,19 +172,18 @@ export class Wal {
     await writeCheckpoint(this.opts.dir, this.checkpoint);
   }
 
-  /** Records that everything up to `to` is stored, and deletes segments that are wholly stored. */
+  /**
+   * Records that everything up to `to` is stored, and deletes the segments before the one `to`
+   * is in (batches are stored in WAL order, so those are wholly stored; the segment holding `to`
+   * goes at a later commit).
+   */
   async commitBatch(to: WalPosition, bytes: number): Promise<void> {
     this.checkpoint = { done: to, intent: null };
     await writeCheckpoint(this.opts.dir, this.checkpoint);
     this.pendingBytes -= bytes;
     for (const seg of this.segments()) {
-      const wholeSegmentDone = seg < to.segment || (seg === to.segment && seg !== this.segment && to.offset >= this.segmentSize(seg));
-      if (wholeSegmentDone && seg !== this.segment) await unlink(join(this.opts.dir, name(seg))).catch(() => undefined);
+      if (seg < to.segment) await unlink(join(this.opts.dir, name(seg))).catch(() => undefined);
     }
-  }
-
-  private segmentSize(seg: number): number {
-    return seg === this.segment ? this.offset : statSync(join(this.opts.dir, name(seg))).size;
   }
 
   /** Waits for queued appends, then closes the segment. */
