@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeV1, encodeV2, snappy } from '../../test/remote-write-proto.js';
 import { startTestServer } from '../../test/server.js';
+import { eventually } from '../../test/wait.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const T = Date.now() - 60_000;
@@ -22,23 +23,15 @@ const get = async (path: string) => {
 const rw1 = { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0' };
 const rw2 = { ...rw1, 'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request', 'X-Prometheus-Remote-Write-Version': '2.0.0' };
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const v = await fn();
-    if (ok(v) || i > 100) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('metrics ingest and read API', () => {
   it('accepts remote_write 1.0 and serves the series back', async () => {
     const res = await post('/api/v1/write', snappy(encodeV1([
       { labels: { __name__: 'rw_requests_total', job: 'api', code: '200' }, samples: [{ value: 1, timestamp: T }, { value: 2, timestamp: T + 15_000 }] },
     ], [{ type: 1, metricFamilyName: 'rw_requests_total', help: 'Requests.', unit: '' }])), rw1);
     expect(res.status).toBe(204);
-    const series = await eventually(() => get('/api/v1/series?match[]=rw_requests_total'), (r) => (r.body.data as unknown[]).length > 0);
+    const series = await eventually(() => get('/api/v1/series?match[]=rw_requests_total'), (r) => (r.body.data as unknown[]).length > 0, 'the written data');
     expect(series.body).toEqual({ status: 'success', data: [{ __name__: 'rw_requests_total', code: '200', job: 'api' }] });
-    const meta = await eventually(() => get('/api/v1/metadata?metric=rw_requests_total'), (r) => Object.keys(r.body.data as object).length > 0);
+    const meta = await eventually(() => get('/api/v1/metadata?metric=rw_requests_total'), (r) => Object.keys(r.body.data as object).length > 0, 'the written data');
     expect(meta.body.data).toEqual({ rw_requests_total: [{ type: 'counter', help: 'Requests.', unit: '' }] });
     const exported = await (await fetch(`${server.url}/api/v1/export?match[]=rw_requests_total`)).text();
     expect(JSON.parse(exported)).toEqual({ metric: { __name__: 'rw_requests_total', code: '200', job: 'api' }, values: [1, 2], timestamps: [T, T + 15_000] });
@@ -52,7 +45,7 @@ describe('metrics ingest and read API', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('x-prometheus-remote-write-samples-written')).toBe('2');
     expect(res.headers.get('x-prometheus-remote-write-histograms-written')).toBe('0');
-    const values = await eventually(() => get('/api/v1/label/job/values?match[]=rw2_gauge'), (r) => (r.body.data as unknown[]).length === 2);
+    const values = await eventually(() => get('/api/v1/label/job/values?match[]=rw2_gauge'), (r) => (r.body.data as unknown[]).length === 2, 'the written data');
     expect(values.body.data).toEqual(['v2', 'v2b']);
   });
 
@@ -82,7 +75,7 @@ describe('metrics ingest and read API', () => {
     expect(await res.json()).toMatchObject({ code: 'SAMPLES_REJECTED', accepted: 1, rejected: 2, reasons: { missing_metric_name: 1, invalid_label_name: 1 } });
     const ooo = await post('/api/v1/write', snappy(encodeV1([{ labels: { __name__: 'partial_ok' }, samples: [{ value: 1, timestamp: T - 1000 }] }])), rw1);
     expect(await ooo.json()).toMatchObject({ code: 'SAMPLES_REJECTED', reasons: { out_of_order: 1 } });
-    await eventually(() => get('/api/v1/series?match[]=partial_ok'), (r) => (r.body.data as unknown[]).length === 1);
+    await eventually(() => get('/api/v1/series?match[]=partial_ok'), (r) => (r.body.data as unknown[]).length === 1, 'the written data');
   });
 
   it('imports Prometheus text and OpenMetrics, reporting bad lines by number', async () => {
@@ -95,14 +88,14 @@ describe('metrics ingest and read API', () => {
     expect(body.lineErrors[0]).toMatch(/^line 3: invalid value "oops"/);
     const om = await post('/api/v1/import/prometheus', gzipSync('# TYPE om counter\nom_total 4 # {trace_id="x"} 1\n# EOF\n'), { 'Content-Type': 'application/openmetrics-text; version=1.0.0', 'Content-Encoding': 'gzip' });
     expect(om.status).toBe(204);
-    const series = await eventually(() => get('/api/v1/series?match[]={__name__=~"txt_total|om_total"}'), (r) => (r.body.data as unknown[]).length === 2);
+    const series = await eventually(() => get('/api/v1/series?match[]={__name__=~"txt_total|om_total"}'), (r) => (r.body.data as unknown[]).length === 2, 'the written data');
     expect(series.body.data).toEqual(expect.arrayContaining([{ __name__: 'txt_total', a: '1', source: 'test' }, { __name__: 'om_total' }]));
   });
 
   it('round-trips the JSON export through the JSON import', async () => {
     const line = { metric: { __name__: 'json_metric', k: 'v' }, values: [1.5, 'NaN', '+Inf', 'stale'], timestamps: [T, T + 1, T + 2, T + 3] };
     expect((await post('/api/v1/import', `${JSON.stringify(line)}\n`)).status).toBe(204);
-    const out = await eventually(async () => (await fetch(`${server.url}/api/v1/export?match[]=json_metric`)).text(), (t) => t.length > 0);
+    const out = await eventually(async () => (await fetch(`${server.url}/api/v1/export?match[]=json_metric`)).text(), (t) => t.length > 0, 'the written data');
     expect(JSON.parse(out)).toEqual(line);
     const bad = await post('/api/v1/import', '{"metric":{"__name__":"x"},"values":[1]}\nnot json\n');
     expect(bad.status).toBe(400);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/server.js';
+import { eventually } from '../../test/wait.js';
 
 // A /metrics page the test controls, scraped by our server every 200 ms.
 let page = '';
@@ -15,14 +16,6 @@ interface Exported { metric: Record<string, string>; values: (number | string)[]
 async function exportSeries(selector: string): Promise<Exported[]> {
   const text = await (await fetch(`${server.url}/api/v1/export?match[]=${encodeURIComponent(selector)}`)).text();
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Exported);
-}
-
-async function waitFor(fn: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 beforeAll(async () => {
@@ -64,14 +57,14 @@ afterAll(async () => {
 
 describe('scraping static targets', () => {
   it('stores scraped series with job/instance labels and the synthetic series', async () => {
-    await waitFor(async () => (await exportSeries('shop_orders_total')).length === 2, 'scraped series');
+    await eventually(async () => (await exportSeries('shop_orders_total')).length === 2, Boolean, 'scraped series');
     const [get] = (await exportSeries('shop_orders_total{method="GET"}'));
     const instance = get!.metric.instance!;
     expect(get!.metric).toEqual({ __name__: 'shop_orders_total', method: 'GET', job: 'shop', exported_job: 'inner', env: 'test', instance });
     expect(instance).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(get!.values[0]).toBe(3);
     expect(await exportSeries('go_gc_seconds')).toEqual([]);
-    await waitFor(async () => (await exportSeries('scrape_samples_scraped')).length === 1, 'synthetic series');
+    await eventually(async () => (await exportSeries('scrape_samples_scraped')).length === 1, Boolean, 'synthetic series');
     const [up] = await exportSeries('up{job="shop"}');
     expect(up!.metric).toEqual({ __name__: 'up', job: 'shop', env: 'test', instance });
     expect(up!.values.every((v) => v === 1)).toBe(true);
@@ -88,19 +81,19 @@ describe('scraping static targets', () => {
 
   it('writes a staleness marker when a series disappears from the page', async () => {
     page = 'shop_orders_total{method="GET",job="inner"} 4\n';
-    await waitFor(async () => (await exportSeries('shop_orders_total{method="POST"}'))[0]?.values.at(-1) === 'stale', 'stale marker for POST');
+    await eventually(async () => (await exportSeries('shop_orders_total{method="POST"}'))[0]?.values.at(-1) === 'stale', Boolean, 'stale marker for POST');
     const [get] = await exportSeries('shop_orders_total{method="GET"}');
     expect(get!.values.at(-1)).toBe(4);
   });
 
   it('marks everything stale and up=0 when the target fails, and recovers', async () => {
     status = 500;
-    await waitFor(async () => (await exportSeries('up{job="shop"}'))[0]?.values.at(-1) === 0, 'up == 0');
-    await waitFor(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 'stale', 'stale GET');
+    await eventually(async () => (await exportSeries('up{job="shop"}'))[0]?.values.at(-1) === 0, Boolean, 'up == 0');
+    await eventually(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 'stale', Boolean, 'stale GET');
     status = 200;
     contentType = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
     page = '# TYPE shop_orders counter\nshop_orders_total{method="GET",job="inner"} 9\n# EOF\n';
-    await waitFor(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 9, 'recovered');
+    await eventually(async () => (await exportSeries('shop_orders_total{method="GET"}'))[0]?.values.at(-1) === 9, Boolean, 'recovered');
     expect((await exportSeries('up{job="shop"}'))[0]?.values.at(-1)).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/child-server.js';
 import { startTestServer, type TestServer } from '../../../test/server.js';
 import { tempDir } from '../../../test/tmp.js';
+import { eventually } from '../../../test/wait.js';
 
 // A real Prometheus (Debian's package) scrapes a page this test serves and remote_writes to us.
 const INSTALL = fileURLToPath(new URL('../../../scripts/install-debian.sh', import.meta.url));
@@ -57,22 +58,13 @@ afterAll(async () => {
   dir.remove();
 });
 
-async function poll<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; prometheus said:\n${prometheusLog.slice(-3000)}`);
-}
-
 describe('a real Prometheus with remote_write pointed at us', () => {
   it('delivers what it scraped, with its labels, values and metadata', async () => {
-    const series = await poll(async () => {
+    const fromPrometheus = { timeoutMs: 30_000, context: () => `prometheus said:\n${prometheusLog.slice(-3000)}` };
+    const series = await eventually(async () => {
       const res = await fetch(`${server.url}/api/v1/series?match[]=checkout_total`);
-      const data = ((await res.json()) as { data: Record<string, string>[] }).data;
-      return data.length === 2 ? data : undefined;
-    }, 'checkout_total from Prometheus');
+      return ((await res.json()) as { data: Record<string, string>[] }).data;
+    }, (data) => data.length === 2, 'checkout_total from Prometheus', fromPrometheus);
     expect(series.map((s) => s.shop).sort()).toEqual(['berlin', 'paris']);
     expect(series[0]).toMatchObject({ __name__: 'checkout_total', job: 'shop' });
     const exported = await (await fetch(`${server.url}/api/v1/export?match[]=checkout_total{shop="berlin"}`)).text();
@@ -80,11 +72,10 @@ describe('a real Prometheus with remote_write pointed at us', () => {
     expect(line.values.every((v) => v === 42)).toBe(true);
     const up = await (await fetch(`${server.url}/api/v1/export?match[]=up{job="shop"}`)).text();
     expect((JSON.parse(up.split('\n')[0]!) as { values: number[] }).values).toContain(1);
-    const meta = await poll(async () => {
+    const meta = await eventually(async () => {
       const res = await fetch(`${server.url}/api/v1/metadata?metric=checkout_total`);
-      const data = ((await res.json()) as { data: Record<string, unknown[]> }).data;
-      return data.checkout_total ? data : undefined;
-    }, 'metadata from Prometheus');
+      return ((await res.json()) as { data: Record<string, unknown[]> }).data;
+    }, (data) => data.checkout_total !== undefined, 'metadata from Prometheus', fromPrometheus);
     expect(meta.checkout_total).toEqual([{ type: 'counter', help: 'Checkouts.', unit: '' }]);
     expect(prometheusLog).not.toMatch(/level=error.*remote/i);
   });
