@@ -47,10 +47,10 @@ export class AppendSession {
     readonly tenant: string,
     private readonly cache: SeriesCache,
     private readonly limits: IngestLimits,
-    /** Expected bytes of sample rows (sizes the buffer once). */
-    sizeHint = 64 * 1024,
+    /** About how many samples will come (sizes the column buffers once). */
+    expectedSamples = 1024,
   ) {
-    this.block = new BlockBuilder(sizeHint);
+    this.block = new BlockBuilder(expectedSamples);
     this.known = cache.tenantKeys(tenant);
   }
 

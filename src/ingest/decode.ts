@@ -46,7 +46,7 @@ export class Decoder {
     const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     if (req.kind === 'remote_write') return this.remoteWrite(req, body);
     const text = (await decodeBody(body, req.contentEncoding, this.bodyLimitBytes)).toString('utf8');
-    const session = new AppendSession(req.tenant, this.cache, this.limits, text.length);
+    const session = new AppendSession(req.tenant, this.cache, this.limits, Math.ceil(text.length / 32) + 64);
     const lineErrors = req.kind === 'text' ? this.text(req, text, session) : parseJsonImport(text, session);
     return { block: session.finish(), summary: session.summary(), lineErrors };
   }
@@ -57,8 +57,8 @@ export class Decoder {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `remote_write bodies must be snappy-compressed, not "${req.contentEncoding}"`);
     }
     const raw = await decodeBody(body, 'snappy', this.bodyLimitBytes, this.onWorkerThread);
-    // Sample rows take about half the bytes of the protobuf they come from (labels are not repeated).
-    const session = new AppendSession(req.tenant, this.cache, this.limits, Math.ceil(raw.length * 0.6) + 1024);
+    // A sample takes 20 protobuf bytes at least, more with its series' labels; the buffers grow if needed.
+    const session = new AppendSession(req.tenant, this.cache, this.limits, Math.ceil(raw.length / 32) + 64);
     const nowSec = Math.floor(req.nowMs / 1000);
     let counts: DecodeCounts;
     try {

@@ -1,4 +1,5 @@
 import { makeSeriesRef, type SeriesRef } from '../storage/block.js';
+import type { NameSlot } from '../storage/native-samples.js';
 
 /** Per-series ingest state: the reference plus what is needed to validate the next sample. */
 export interface SeriesState {
@@ -73,6 +74,8 @@ export class KeyArena {
 export class SeriesCache {
   private readonly tenants = new Map<string, TenantKeys>();
   private readonly byFingerprint = new Map<string, SeriesState>();
+  /** One dictionary slot per tenant and metric name, shared by its series (see NativeSamples). */
+  private readonly nameSlots = new Map<string, NameSlot>();
   /** tenant + family → "type|help|unit" and when it was last written (s). */
   private readonly metadata = new Map<string, { signature: string; writtenAt: number }>();
   private keys = 0;
@@ -124,9 +127,16 @@ export class SeriesCache {
         t.arena.clear();
       }
       this.byFingerprint.clear();
+      this.nameSlots.clear();
       this.keys = 0;
     }
-    const ref = makeSeriesRef(tenant, metricName, sortedLabels);
+    const slotKey = `${tenant}\xff${metricName}`;
+    let slot = this.nameSlots.get(slotKey);
+    if (!slot) {
+      slot = { block: 0, name: 0, tenant: 0 };
+      this.nameSlots.set(slotKey, slot);
+    }
+    const ref = makeSeriesRef(tenant, metricName, sortedLabels, slot);
     let state = this.byFingerprint.get(ref.fingerprint);
     if (!state) {
       state = { ref, lastTs: -Infinity, lastValue: Number.NaN, minDay: Infinity, maxDay: -Infinity, decimals: 0 };

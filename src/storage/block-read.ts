@@ -27,7 +27,7 @@ export interface MetadataRow {
   unit: string;
 }
 
-/** Reads RowBinary back into objects: for tests and the in-memory storage fake, not hot paths. */
+/** Reads RowBinary and Native back into objects: for tests and the in-memory storage fake, not hot paths. */
 class RowReader {
   pos = 0;
   constructor(readonly buf: Buffer) {}
@@ -55,16 +55,6 @@ class RowReader {
     this.pos += 8;
     return v.toString();
   }
-  i64(): number {
-    const v = this.buf.readInt32LE(this.pos + 4) * 4294967296 + this.buf.readUInt32LE(this.pos);
-    this.pos += 8;
-    return v;
-  }
-  f64(): number {
-    const v = this.buf.readDoubleLE(this.pos);
-    this.pos += 8;
-    return v;
-  }
   u8(): number {
     return this.buf[this.pos++]!;
   }
@@ -80,6 +70,47 @@ class RowReader {
   }
 }
 
+/** One Native block of samples (see native-samples.ts): columns by name, then rows. */
+function readNativeSamples(r: RowReader): SampleRow[] {
+  const columnCount = r.varint();
+  const rows = r.varint();
+  const cols = new Map<string, (number | string | bigint)[]>();
+  for (let c = 0; c < columnCount; c++) {
+    const name = r.string();
+    const type = r.string();
+    const values: (number | string | bigint)[] = [];
+    if (type === 'LowCardinality(String)') {
+      r.u64();
+      const width = [1, 2, 4, 8][Number(BigInt(r.u64()) & 0xffn)]!;
+      const keys = Array.from({ length: Number(r.u64()) }, () => r.string());
+      r.u64();
+      for (let i = 0; i < rows; i++) {
+        const k = width === 1 ? r.u8() : width === 2 ? r.u16() : r.u32();
+        values.push(keys[k]!);
+      }
+    } else if (type === 'UInt64') for (let i = 0; i < rows; i++) values.push(BigInt(r.u64()));
+    else if (type === 'Int64') for (let i = 0; i < rows; i++) values.push(r.buf.readBigInt64LE((r.pos += 8) - 8));
+    else if (type === 'UInt8') for (let i = 0; i < rows; i++) values.push(r.u8());
+    else throw new Error(`unexpected column type ${type}`);
+    cols.set(name, values);
+  }
+  const col = (name: string) => cols.get(name)!;
+  return Array.from({ length: rows }, (_, i) => {
+    const decimals = col('decimals')[i] as number;
+    const mantissa = col('mantissa')[i] as bigint;
+    const bits = Buffer.alloc(8);
+    bits.writeBigInt64LE(mantissa);
+    return {
+      tenant: col('tenant')[i] as string,
+      metricName: col('metric_name')[i] as string,
+      fingerprint: String(col('fingerprint')[i]),
+      ts: Number(col('unix_milli')[i]),
+      value: decimals === RAW_DECIMALS ? bits.readDoubleLE(0) : Number(mantissa) / 10 ** decimals,
+      flags: col('flags')[i] as number,
+    };
+  });
+}
+
 export function readBlock(block: EncodedBlock): { series: SeriesRow[]; samples: SampleRow[]; metadata: MetadataRow[] } {
   const series: SeriesRow[] = [];
   for (const r = new RowReader(block.series); !r.done;) {
@@ -89,17 +120,7 @@ export function readBlock(block: EncodedBlock): { series: SeriesRow[]; samples: 
     series.push(row);
   }
   const samples: SampleRow[] = [];
-  for (const r = new RowReader(block.samples); !r.done;) {
-    const tenant = r.string();
-    const metricName = r.string();
-    const fingerprint = r.u64();
-    const ts = r.i64();
-    const bits = r.pos;
-    const mantissa = r.i64();
-    const decimals = r.u8();
-    const value = decimals === RAW_DECIMALS ? r.buf.readDoubleLE(bits) : mantissa / 10 ** decimals;
-    samples.push({ tenant, metricName, fingerprint, ts, value, flags: r.u8() });
-  }
+  for (const r = new RowReader(block.samples); !r.done;) samples.push(...readNativeSamples(r));
   const metadata: MetadataRow[] = [];
   for (const r = new RowReader(block.metadata); !r.done;) {
     const row = { tenant: r.string(), metricName: r.string(), type: r.string(), help: r.string(), unit: r.string() };

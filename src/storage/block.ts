@@ -1,26 +1,27 @@
 import { hash } from 'node:crypto';
 import type { EncodedBlock } from './interface.js';
-import { decimalsOf, POW10, RAW_DECIMALS } from './value-encoding.js';
+import { NativeSamples, SAMPLES_NATIVE_COLUMNS, type NameSlot } from './native-samples.js';
+import { decimalsOf } from './value-encoding.js';
 
 /**
- * The row encoding shared by ingest, the WAL and storage: ClickHouse RowBinary, one buffer per
- * table, so blocks concatenate into one insert and the WAL record is the insert payload.
- * Layouts (must match SERIES_STRUCTURE etc. below):
+ * The row encoding shared by ingest, the WAL and storage, one buffer per table, so blocks
+ * concatenate into one insert and the WAL record is the insert payload. Series and metadata
+ * rows are ClickHouse RowBinary; samples, nearly all of the bytes, a Native block
+ * (native-samples.ts). Layouts (must match SERIES_STRUCTURE etc. below):
  *   series:   tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String,String)
- *   samples:  tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, mantissa Int64,
+ *   samples:  tenant, metric_name (LowCardinality), fingerprint UInt64, unix_milli Int64, mantissa Int64,
  *             decimals UInt8, flags UInt8 — the value as mantissa / 10^decimals when that gives back
  *             the exact double, else (decimals = RAW_DECIMALS) its IEEE bits in `mantissa`
  *   metadata: tenant String, metric_name String, type String, help String, unit String, updated_at DateTime
  */
 export const SERIES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'day', 'labels'] as const;
 export const SERIES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, day Date, labels Map(String, String)';
-export const SAMPLES_COLUMNS = ['tenant', 'metric_name', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags'] as const;
-export const SAMPLES_STRUCTURE = 'tenant String, metric_name String, fingerprint UInt64, unix_milli Int64, mantissa Int64, decimals UInt8, flags UInt8';
+export const SAMPLES_COLUMNS = SAMPLES_NATIVE_COLUMNS.map(([name]) => name);
+export const SAMPLES_STRUCTURE = SAMPLES_NATIVE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 
 export const METADATA_COLUMNS = ['tenant', 'metric_name', 'type', 'help', 'unit', 'updated_at'] as const;
 export const METADATA_STRUCTURE = 'tenant String, metric_name String, type String, help String, unit String, updated_at DateTime';
 
-const TWO_32 = 4294967296;
 const DAY_MS = 86_400_000;
 
 /** A series as ingest knows it once its labels are validated; built once and cached. */
@@ -31,15 +32,26 @@ export interface SeriesRef {
   readonly labels: readonly (readonly [string, string])[];
   /** Fingerprint as a decimal string (API use). */
   readonly fingerprint: string;
-  /** RowBinary of (tenant, metric_name, fingerprint): the first columns of a samples row. */
+  /** Fingerprint as two unsigned 32-bit halves (little-endian order: low first). */
+  readonly fpLo: number;
+  readonly fpHi: number;
+  /** RowBinary of (tenant, metric_name, fingerprint): the first columns of a series row. */
   readonly prefix: Buffer;
+  /** Dictionary places for the block builder (see NativeSamples). */
+  readonly nameSlot: NameSlot;
 }
 
 /**
  * Makes the reference for a label set. The fingerprint is the first 8 bytes (little-endian) of
  * SHA-1 over tenant and the sorted label pairs; stable across processes and versions.
  */
-export function makeSeriesRef(tenant: string, metricName: string, sortedLabels: readonly (readonly [string, string])[]): SeriesRef {
+export function makeSeriesRef(
+  tenant: string,
+  metricName: string,
+  sortedLabels: readonly (readonly [string, string])[],
+  /** Shared by every series of one tenant and metric name (see NativeSamples); fresh if absent. */
+  nameSlot: NameSlot = { block: 0, name: 0, tenant: 0 },
+): SeriesRef {
   let key = `${tenant}\xff__name__\xff${metricName}`;
   for (const [n, v] of sortedLabels) key += `\xff${n}\xff${v}`;
   const digest = hash('sha1', key, 'buffer');
@@ -52,22 +64,24 @@ export function makeSeriesRef(tenant: string, metricName: string, sortedLabels: 
     metricName,
     labels: sortedLabels,
     fingerprint: digest.readBigUInt64LE(0).toString(),
+    fpLo: digest.readUInt32LE(0),
+    fpHi: digest.readUInt32LE(4),
     prefix: w.finish(),
+    nameSlot,
   };
 }
 
 /** Accumulates the rows of one request. Not thread-safe; one per request. */
 export class BlockBuilder {
   private readonly seriesW = new ByteWriter(1024);
-  private readonly samplesW: ByteWriter;
+  private readonly samplesW: NativeSamples;
   private readonly metaW = new ByteWriter(256);
   private seriesRows = 0;
-  private sampleRows = 0;
   private metadataRows = 0;
 
-  /** `samplesBytes`: expected size of the sample rows, to allocate once. */
-  constructor(samplesBytes = 64 * 1024) {
-    this.samplesW = new ByteWriter(samplesBytes);
+  /** `expectedSamples`: about how many sample rows will come, to allocate once. */
+  constructor(expectedSamples = 1024) {
+    this.samplesW = new NativeSamples(expectedSamples);
   }
 
   /** Adds the series row for `ref` on the UTC day containing `tsMs`. */
@@ -88,8 +102,7 @@ export class BlockBuilder {
    * (ingest keeps the last one per series as the next hint).
    */
   sample(ref: SeriesRef, tsMs: number, value: number, flags: number, decimals = decimalsOf(value, 0)): void {
-    this.samplesW.sampleRow(ref.prefix, tsMs, value, decimals, flags);
-    this.sampleRows++;
+    this.samplesW.add(ref, tsMs, value, decimals, flags);
   }
 
   metadata(tenant: string, metricName: string, type: string, help: string, unit: string, updatedAtSec: number): void {
@@ -108,7 +121,7 @@ export class BlockBuilder {
       series: this.seriesW.finish(),
       seriesRows: this.seriesRows,
       samples: this.samplesW.finish(),
-      sampleRows: this.sampleRows,
+      sampleRows: this.samplesW.rows,
       metadata: this.metaW.finish(),
       metadataRows: this.metadataRows,
     };
@@ -154,28 +167,6 @@ export class ByteWriter {
     this.ensure(4);
     this.view.setUint32(this.pos, v >>> 0, true);
     this.pos += 4;
-  }
-
-  /** One sample row: prefix, Int64 time, Int64 mantissa, UInt8 decimals, UInt8 flags. */
-  sampleRow(prefix: Uint8Array, ts: number, value: number, decimals: number, flags: number): void {
-    const n = prefix.length;
-    this.ensure(n + 18);
-    const p = this.pos;
-    this.buf.set(prefix, p);
-    const view = this.view;
-    const hi = Math.floor(ts / TWO_32);
-    view.setUint32(p + n, ts - hi * TWO_32, true);
-    view.setInt32(p + n + 4, hi, true);
-    if (decimals === RAW_DECIMALS) view.setFloat64(p + n + 8, value, true);
-    else {
-      const m = Math.round(value * POW10[decimals]!);
-      const mh = Math.floor(m / TWO_32);
-      view.setUint32(p + n + 8, m - mh * TWO_32, true);
-      view.setInt32(p + n + 12, mh, true);
-    }
-    this.buf[p + n + 16] = decimals;
-    this.buf[p + n + 17] = flags;
-    this.pos = p + n + 18;
   }
 
   varint(v: number): void {

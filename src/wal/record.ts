@@ -3,11 +3,12 @@ import type { EncodedBlock } from '../storage/interface.js';
 
 /**
  * On-disk record: [u32 payload length][u32 CRC-32 of payload][payload], little-endian.
- * Payload: [u8 kind = 1][u32 × 6: series bytes, series rows, samples bytes, sample rows,
+ * Payload: [u8 kind = 2][u32 × 6: series bytes, series rows, samples bytes, sample rows,
  * metadata bytes, metadata rows][series][samples][metadata].
  */
 export const RECORD_HEADER = 8;
-const KIND_BLOCK = 1;
+/** 2: samples as a Native block (1 was RowBinary samples, before version 0.1 shipped). */
+const KIND_BLOCK = 2;
 const PAYLOAD_HEADER = 1 + 6 * 4;
 
 /**

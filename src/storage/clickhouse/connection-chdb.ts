@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
-import { checkInsertTarget, type ChConnection, type ReadFormat } from './connection.js';
+import { checkInsertTarget, type BinaryInsert, type ChConnection, type ReadFormat } from './connection.js';
 import type { Sql } from './sql.js';
 
 export interface ChdbOptions {
@@ -18,7 +18,7 @@ export interface ChdbOptions {
 
 /**
  * Embedded ClickHouse through the `chdb` package. Memory is bounded through connectionArgs
- * (STORAGE.md §2.6). RowBinary inserts go through a file the engine reads with `file()`,
+ * (STORAGE.md §2.6). Binary inserts go through a file the engine reads with `file()`,
  * because chDB's raw insert API accepts only text formats.
  */
 export class ChdbConnection implements ChConnection {
@@ -66,18 +66,18 @@ export class ChdbConnection implements ChConnection {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  async insertRowBinary(table: string, columns: readonly string[], structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void> {
+  async insertBinary({ table, columns, structure, format, pieces, dedupToken }: BinaryInsert): Promise<void> {
     checkInsertTarget(table, columns);
     const file = join(this.spoolDir, `${process.pid}-${this.spoolSeq++}.bin`);
     const fh = await open(file, 'w');
     try {
-      for (let i = 0; i < rows.length; i += 512) await fh.writev(rows.slice(i, i + 512));
+      for (let i = 0; i < pieces.length; i += 512) await fh.writev(pieces.slice(i, i + 512));
     } finally {
       await fh.close();
     }
     try {
       await this.session.queryBindAsync(
-        `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplication_token = {token:String} SELECT * FROM file({file:String}, RowBinary, {structure:String})`,
+        `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplication_token = {token:String} SELECT * FROM file({file:String}, ${format === 'Native' ? 'Native' : 'RowBinary'}, {structure:String})`,
         { token: dedupToken, file, structure },
         { format: 'TabSeparated' },
       );

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { checkInsertTarget, type ChConnection, type ReadFormat } from './connection.js';
+import { checkInsertTarget, type BinaryInsert, type ChConnection, type ReadFormat } from './connection.js';
 import type { Sql } from './sql.js';
 
 export interface ServerOptions {
@@ -42,11 +42,11 @@ export class ServerConnection implements ChConnection {
     return Buffer.concat(chunks);
   }
 
-  async insertRowBinary(table: string, columns: readonly string[], _structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void> {
+  async insertBinary({ table, columns, format, pieces, dedupToken }: BinaryInsert): Promise<void> {
     checkInsertTarget(table, columns);
     const result = await this.client.exec({
-      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`,
-      values: Readable.from(rows, { objectMode: false }),
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format === 'Native' ? 'Native' : 'RowBinary'}`,
+      values: Readable.from(pieces, { objectMode: false }),
       clickhouse_settings: { insert_deduplication_token: dedupToken, insert_deduplicate: 1 },
     });
     result.stream.resume();

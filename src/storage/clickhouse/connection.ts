@@ -3,6 +3,22 @@ import type { Sql } from './sql.js';
 /** Output formats the storage module reads. */
 export type ReadFormat = 'JSONEachRow' | 'TabSeparated' | 'RowBinary';
 
+/** Binary formats rows are inserted in. Both concatenate: many pieces make one valid payload. */
+export type InsertFormat = 'RowBinary' | 'Native';
+
+/** One binary insert: rows in `format` (the concatenation of `pieces`) for `columns` of `table`. */
+export interface BinaryInsert {
+  /** A database-qualified, allow-listed name (see checkInsertTarget). */
+  table: string;
+  columns: readonly string[];
+  /** The columns with their types, as `file()` wants them (chDB reads the payload from a file). */
+  structure: string;
+  format: InsertFormat;
+  pieces: readonly Buffer[];
+  /** Makes a retried insert of the same rows a no-op. */
+  dedupToken: string;
+}
+
 /**
  * One ClickHouse connection as the storage module sees it. Two implementations: embedded chDB
  * and a ClickHouse server over HTTP. Statements arrive rendered by `sql.ts`; nothing else.
@@ -12,11 +28,8 @@ export interface ChConnection {
   command(q: Sql): Promise<void>;
   /** Runs a query and returns the whole result in `format`. */
   query(q: Sql, format: ReadFormat): Promise<Buffer>;
-  /**
-   * Inserts RowBinary rows (the concatenation of `rows`) into `table` (a database-qualified, allow-listed name) with the given
-   * column list. `dedupToken` makes a retried insert of the same rows a no-op.
-   */
-  insertRowBinary(table: string, columns: readonly string[], structure: string, rows: readonly Buffer[], dedupToken: string): Promise<void>;
+  /** Inserts rows in a binary format. */
+  insertBinary(insert: BinaryInsert): Promise<void>;
   /** Releases the connection; later calls fail. */
   close(): Promise<void>;
 }

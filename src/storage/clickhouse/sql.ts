@@ -49,6 +49,7 @@ const IDENTIFIERS = new Set([
   'samples_local', 'series_local', 'metadata_local', 'schema_migrations_local',
   'tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'mantissa', 'decimals', 'flags', 'labels', 'day',
   'type', 'help', 'unit', 'updated_at', 'version', 'name', 'applied_at',
+  'merge_selector_base',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 

@@ -109,5 +109,18 @@ describe('ClickHouseStorage on chDB', () => {
     await longer.migrate();
     const out = await conn.query(render(sql`SELECT engine_full FROM system.tables WHERE database = 't1' AND name = 'samples'`), 'TabSeparated');
     expect(out.toString()).toContain(`toIntervalSecond(${9 * 86_400})`);
+    expect(out.toString()).toContain('merge_selector_base = 20');
+  });
+
+  it('stores Native blocks with different dictionaries and index widths in one insert', async () => {
+    const wide = new BlockBuilder();
+    for (let i = 0; i < 66_000; i++) wide.sample(makeSeriesRef('wide', `m_${i}`, []), T0 + i, i, 0); // UInt32 indexes
+    const narrow = new BlockBuilder();
+    const one = makeSeriesRef('wide', 'm_7', [['x', 'y']]);
+    narrow.sample(one, T0 - 86_400_000, 2.5, 0);
+    narrow.sample(one, T0 + 1, 0.125, 0);
+    await storage.write([wide.finish(), narrow.finish()], 'tok-2');
+    const out = await conn.query(render(sql`SELECT count(), uniqExact(metric_name), sum(value) FROM t1.samples WHERE tenant = 'wide'`), 'TabSeparated');
+    expect(out.toString().trim().split('\t').map(Number)).toEqual([66_002, 66_000, 65_999 * 33_000 + 2.5 + 0.125]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EncodedBlock, LabelMatcher, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
-import type { ChConnection } from './connection.js';
+import type { ChConnection, InsertFormat } from './connection.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
 import type { SchemaOptions } from './schema.js';
@@ -26,9 +26,11 @@ export class ClickHouseStorage implements MetricsStorage {
     const samples = pieces((b) => b.samples);
     const metadata = pieces((b) => b.metadata);
     // Series first: a sample is never readable before its series is.
-    if (series.length > 0) await this.conn.insertRowBinary(this.qualified('series'), SERIES_COLUMNS, SERIES_STRUCTURE, series, `${token}:series`);
-    if (samples.length > 0) await this.conn.insertRowBinary(this.qualified('samples'), SAMPLES_COLUMNS, SAMPLES_STRUCTURE, samples, `${token}:samples`);
-    if (metadata.length > 0) await this.conn.insertRowBinary(this.qualified('metadata'), METADATA_COLUMNS, METADATA_STRUCTURE, metadata, `${token}:metadata`);
+    const insert = (table: 'series' | 'samples' | 'metadata', columns: readonly string[], structure: string, format: InsertFormat, pieces: Buffer[]) =>
+      pieces.length === 0 ? undefined : this.conn.insertBinary({ table: this.qualified(table), columns, structure, format, pieces, dedupToken: `${token}:${table}` });
+    await insert('series', SERIES_COLUMNS, SERIES_STRUCTURE, 'RowBinary', series);
+    await insert('samples', SAMPLES_COLUMNS, SAMPLES_STRUCTURE, 'Native', samples);
+    await insert('metadata', METADATA_COLUMNS, METADATA_STRUCTURE, 'RowBinary', metadata);
   }
 
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
