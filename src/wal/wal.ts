@@ -89,7 +89,7 @@ export class Wal {
           if (!torn) writeFileSync(kept, buf.subarray(off));
           this.opts.warn(torn
             ? `WAL segment ${name(seg)}: torn record at byte ${off} of ${buf.length} (a write cut short by a crash, never acknowledged); cut off`
-            : `WAL segment ${name(seg)}: ${r.reason} error at byte ${off} of ${buf.length}; the rest of the segment is cut off and kept in ${kept}`);
+            : `WAL segment ${name(seg)}: ${r.reason === 'kind' ? 'record of an unknown kind (another version\'s format)' : 'checksum error'} at byte ${off} of ${buf.length}; the rest of the segment is cut off and kept in ${kept}`);
           truncateSync(path, off);
           break;
         }
