@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { EncodedBlock } from './interface.js';
+import { ByteWriter } from './byte-writer.js';
 import { NativeSamples, SAMPLES_NATIVE_COLUMNS, type NameSlot } from './native-samples.js';
 import { decimalsOf } from './value-encoding.js';
 
@@ -125,76 +126,5 @@ export class BlockBuilder {
       metadata: this.metaW.finish(),
       metadataRows: this.metadataRows,
     };
-  }
-}
-
-/** A growable little-endian byte buffer; fixed-width writes go through a DataView (inlined by V8). */
-export class ByteWriter {
-  private buf: Buffer;
-  private view: DataView;
-  private pos = 0;
-
-  constructor(initial: number) {
-    // Unpooled: a finished buffer may be transferred to another thread.
-    this.buf = Buffer.allocUnsafeSlow(Math.max(16, initial));
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-  }
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafeSlow(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
-  }
-
-  bytes(b: Uint8Array): void {
-    const n = b.length;
-    this.ensure(n);
-    this.buf.set(b, this.pos);
-    this.pos += n;
-  }
-
-  uint16(v: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
-  }
-
-  uint32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, v >>> 0, true);
-    this.pos += 4;
-  }
-
-  varint(v: number): void {
-    this.ensure(10);
-    let n = v;
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.pos++] = n;
-  }
-
-  string(s: string): void {
-    const len = Buffer.byteLength(s);
-    this.varint(len);
-    this.ensure(len);
-    this.buf.write(s, this.pos, len, 'utf8');
-    this.pos += len;
-  }
-
-  /**
-   * The written bytes. When more than a quarter of the buffer is unused they are copied into an
-   * exact-size buffer, so a block held until its batch is inserted does not pin the slack.
-   */
-  finish(): Buffer {
-    if (this.pos >= this.buf.length * 0.75) return this.buf.subarray(0, this.pos);
-    const exact = Buffer.allocUnsafeSlow(this.pos);
-    this.buf.copy(exact, 0, 0, this.pos);
-    return exact;
   }
 }

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { ByteWriter } from './byte-writer.js';
 import { POW10, RAW_DECIMALS } from './value-encoding.js';
 
 /**
@@ -158,25 +159,29 @@ export class NativeSamples {
     let size = 20 + n * (this.tenants.width + this.names.width + 26);
     for (const [name, type] of SAMPLES_NATIVE_COLUMNS) size += name.length + type.length + 4;
     size += this.tenants.bytes + this.names.bytes;
-    const w = new Writer(Buffer.allocUnsafeSlow(size));
+    const w = new ByteWriter(size);
     w.varint(SAMPLES_NATIVE_COLUMNS.length);
     w.varint(n);
     const [tenantCol, nameCol, fpCol, tsCol, manCol, decCol, flagsCol] = SAMPLES_NATIVE_COLUMNS;
-    w.header(tenantCol);
-    w.lowCardinality(this.tenants, this.tenantIdx, n);
-    w.header(nameCol);
-    w.lowCardinality(this.names, this.nameIdx, n);
-    w.header(fpCol);
+    const column = ([name, type]: readonly [string, string]) => {
+      w.string(name);
+      w.string(type);
+    };
+    column(tenantCol);
+    lowCardinality(w, this.tenants, this.tenantIdx, n);
+    column(nameCol);
+    lowCardinality(w, this.names, this.nameIdx, n);
+    column(fpCol);
     w.array(this.fp, n * 8);
-    w.header(tsCol);
+    column(tsCol);
     w.array(this.ts, n * 8);
-    w.header(manCol);
+    column(manCol);
     w.array(this.man, n * 8);
-    w.header(decCol);
+    column(decCol);
     w.array(this.dec, n);
-    w.header(flagsCol);
+    column(flagsCol);
     w.array(this.flags, n);
-    return w.buf.subarray(0, w.pos);
+    return w.finish();
   }
 }
 
@@ -203,54 +208,17 @@ class Dictionary {
   }
 }
 
-class Writer {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  varint(v: number): void {
-    let x = v;
-    while (x >= 0x80) {
-      this.buf[this.pos++] = (x & 0x7f) | 0x80;
-      x = Math.floor(x / 128);
-    }
-    this.buf[this.pos++] = x;
-  }
-
-  string(s: string): void {
-    const len = Buffer.byteLength(s);
-    this.varint(len);
-    this.pos += this.buf.write(s, this.pos, len, 'utf8');
-  }
-
-  u64(v: number): void {
-    this.buf.writeUInt32LE(v % TWO_32, this.pos);
-    this.buf.writeUInt32LE(Math.floor(v / TWO_32), this.pos + 4);
-    this.pos += 8;
-  }
-
-  header([name, type]: readonly [string, string]): void {
-    this.string(name);
-    this.string(type);
-  }
-
-  /** A LowCardinality(String) column: prefix, dictionary, row count, indexes. */
-  lowCardinality(dict: Dictionary, idx: Uint32Array, rows: number): void {
-    const width = dict.width;
-    this.u64(LC_VERSION);
-    this.u64(LC_FLAGS | (width === 1 ? 0 : width === 2 ? 1 : 2));
-    this.u64(dict.keys.length);
-    for (const k of dict.keys) this.string(k);
-    this.u64(rows);
-    const out = this.buf;
-    let p = this.pos;
-    if (width === 1) for (let i = 0; i < rows; i++) out[p++] = idx[i]!;
-    else if (width === 2) for (let i = 0; i < rows; i++, p += 2) out.writeUInt16LE(idx[i]!, p);
-    else for (let i = 0; i < rows; i++, p += 4) out.writeUInt32LE(idx[i]!, p);
-    this.pos = p;
-  }
-
-  array(a: Uint32Array | Uint8Array, bytes: number): void {
-    this.buf.set(new Uint8Array(a.buffer, a.byteOffset, bytes), this.pos);
-    this.pos += bytes;
+/** A LowCardinality(String) column's data: prefix, dictionary, row count, indexes. */
+function lowCardinality(w: ByteWriter, dict: Dictionary, idx: Uint32Array, rows: number): void {
+  const width = dict.width;
+  w.uint64(LC_VERSION);
+  w.uint64(LC_FLAGS | (width === 1 ? 0 : width === 2 ? 1 : 2));
+  w.uint64(dict.keys.length);
+  for (const k of dict.keys) w.string(k);
+  w.uint64(rows);
+  if (width === 4) w.array(idx, rows * 4);
+  else {
+    const narrow = width === 1 ? Uint8Array.from(idx.subarray(0, rows)) : Uint16Array.from(idx.subarray(0, rows));
+    w.array(narrow, narrow.byteLength);
   }
 }
