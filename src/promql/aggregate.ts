@@ -1,0 +1,134 @@
+import type { Labels } from '../storage/interface.js';
+import type { AggregateExpr } from './ast.js';
+import { quantile } from './functions-range.js';
+import { labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The group a series falls in, and the labels of that group's result. */
+function grouping(e: AggregateExpr, l: Labels): Labels {
+  if (e.without) {
+    const drop = new Set([...e.grouping, '__name__']);
+    return Object.fromEntries(Object.entries(l).filter(([k]) => !drop.has(k)));
+  }
+  const out: Record<string, string> = {};
+  for (const k of e.grouping) if (l[k] !== undefined && l[k] !== '') out[k] = l[k];
+  return out;
+}
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64), as count_values writes values. */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  if (Number.isInteger(v)) return BigInt(v).toString();
+  const [mant, exp] = s.split('e') as [string, string];
+  const digits = mant.replace('-', '').replace('.', '');
+  const zeros = -Number(exp) - 1;
+  return `${v < 0 ? '-' : ''}0.${'0'.repeat(zeros)}${digits}`;
+}
+
+export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, n: number): Value {
+  const groups = new Map<string, { labels: Labels; members: number[] }>();
+  const groupOf: string[] = [];
+  input.forEach((s, idx) => {
+    const labels = grouping(e, s.labels);
+    const key = labelsKey(labels);
+    groupOf.push(key);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { labels, members: [] }));
+    g.members.push(idx);
+  });
+  const builder = new SeriesBuilder(n);
+  const scalarParam = param?.type === 'scalar' ? param.values : undefined;
+  if (e.op === 'count_values') {
+    const label = param?.type === 'string' ? param.value : '';
+    if (!LABEL_NAME.test(label)) throw new QueryError('execution', `invalid label name "${label}"`);
+    for (let i = 0; i < n; i++) {
+      const counts = new Map<string, { labels: Labels; count: number }>();
+      for (const g of groups.values()) {
+        for (const idx of g.members) {
+          const s = input[idx]!;
+          if (!s.has[i]) continue;
+          const labels = { ...g.labels, [label]: formatValue(s.values[i]!) };
+          const key = labelsKey(labels);
+          const c = counts.get(key);
+          if (c) c.count++;
+          else counts.set(key, { labels, count: 1 });
+        }
+      }
+      for (const [key, c] of counts) builder.add(c.labels, i, c.count, key);
+    }
+    return { type: 'vector', series: builder.series() };
+  }
+  if (e.op === 'topk' || e.op === 'bottomk') {
+    const keys = input.map((s) => labelsKey(s.labels));
+    for (let i = 0; i < n; i++) {
+      const k = Math.trunc(scalarParam![i]!);
+      if (!(k >= 1)) continue;
+      for (const g of groups.values()) {
+        const present = g.members.filter((idx) => input[idx]!.has[i]);
+        const value = (idx: number) => input[idx]!.values[i]!;
+        // NaN sorts last for both: it is never preferred over a number.
+        present.sort((a, b) => {
+          const va = value(a);
+          const vb = value(b);
+          if (Number.isNaN(va)) return Number.isNaN(vb) ? 0 : 1;
+          if (Number.isNaN(vb)) return -1;
+          return e.op === 'topk' ? vb - va : va - vb;
+        });
+        for (const idx of present.slice(0, k)) builder.add(input[idx]!.labels, i, value(idx), keys[idx]);
+      }
+    }
+    return { type: 'vector', series: builder.series() };
+  }
+  for (const [key, g] of groups) {
+    for (let i = 0; i < n; i++) {
+      const vals: number[] = [];
+      for (const idx of g.members) if (input[idx]!.has[i]) vals.push(input[idx]!.values[i]!);
+      if (vals.length === 0) continue;
+      builder.add(g.labels, i, reduce(e.op, vals, scalarParam?.[i]), key);
+    }
+  }
+  return { type: 'vector', series: builder.series() };
+}
+
+function reduce(op: AggregateExpr['op'], vals: number[], param: number | undefined): number {
+  switch (op) {
+    case 'sum': return vals.reduce((a, b) => a + b, 0);
+    case 'count': return vals.length;
+    case 'group': return 1;
+    case 'min': return vals.reduce((a, b) => (b < a || Number.isNaN(a) ? b : a));
+    case 'max': return vals.reduce((a, b) => (b > a || Number.isNaN(a) ? b : a));
+    case 'avg': {
+      let mean = 0;
+      let count = 0;
+      for (const x of vals) {
+        count++;
+        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
+          if (!Number.isFinite(x) && !Number.isNaN(x) && mean > 0 === x > 0) continue;
+          if (Number.isFinite(x)) continue;
+        }
+        mean += x / count - mean / count;
+      }
+      return mean;
+    }
+    case 'stddev':
+    case 'stdvar': {
+      let mean = 0;
+      let m2 = 0;
+      let count = 0;
+      for (const x of vals) {
+        count++;
+        const delta = x - mean;
+        mean += delta / count;
+        m2 += delta * (x - mean);
+      }
+      return op === 'stdvar' ? m2 / count : Math.sqrt(m2 / count);
+    }
+    case 'quantile': return quantile(param!, vals);
+    default: throw new QueryError('internal', `aggregation ${op}`);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Functions over a range of raw samples (one series, one window), as Prometheus 2.x computes
+ * them (promql/functions.go). `t`/`v` hold the window's samples in [from, to); `rangeStart` and
+ * `rangeEnd` are the window's bounds (ms), used by the extrapolating functions.
+ */
+export interface Window {
+  t: Float64Array;
+  v: Float64Array;
+  from: number;
+  to: number;
+  rangeStart: number;
+  rangeEnd: number;
+  rangeMs: number;
+}
+
+export type RangeFn = (w: Window, args: number[]) => number | undefined;
+
+function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
+  const { t, v, from, to } = w;
+  const n = to - from;
+  if (n < 2) return undefined;
+  const first = v[from]!;
+  const last = v[to - 1]!;
+  let result = last - first;
+  if (isCounter) {
+    let prev = 0;
+    for (let i = from; i < to; i++) {
+      if (v[i]! < prev) result += prev;
+      prev = v[i]!;
+    }
+  }
+  let durationToStart = (t[from]! - w.rangeStart) / 1000;
+  const durationToEnd = (w.rangeEnd - t[to - 1]!) / 1000;
+  const sampledInterval = (t[to - 1]! - t[from]!) / 1000;
+  const averageBetween = sampledInterval / (n - 1);
+  if (isCounter && result > 0 && first >= 0) {
+    const durationToZero = sampledInterval * (first / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const threshold = averageBetween * 1.1;
+  let interval = sampledInterval;
+  interval += durationToStart < threshold ? durationToStart : averageBetween / 2;
+  interval += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
+  let factor = interval / sampledInterval;
+  if (isRate) factor /= w.rangeMs / 1000;
+  return result * factor;
+}
+
+function instantValue(w: Window, isRate: boolean): number | undefined {
+  const { t, v, from, to } = w;
+  if (to - from < 2) return undefined;
+  const last = v[to - 1]!;
+  const prev = v[to - 2]!;
+  let result = isRate && last < prev ? last : last - prev;
+  if (isRate) {
+    const dt = t[to - 1]! - t[to - 2]!;
+    if (dt === 0) return undefined;
+    result /= dt / 1000;
+  }
+  return result;
+}
+
+/** Least squares slope and intercept of v over t (seconds relative to `at`). */
+function linearRegression(w: Window, atMs: number): [number, number] | undefined {
+  const { t, v, from, to } = w;
+  const n = to - from;
+  if (n < 2) return undefined;
+  let sumX = 0;
+  let sumY = 0;
+  let sumXY = 0;
+  let sumX2 = 0;
+  let constY = true;
+  const init = v[from]!;
+  for (let i = from; i < to; i++) {
+    const x = (t[i]! - atMs) / 1000;
+    const y = v[i]!;
+    if (y !== init) constY = false;
+    sumX += x;
+    sumY += y;
+    sumXY += x * y;
+    sumX2 += x * x;
+  }
+  if (constY) return [0, init];
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  const slope = covXY / varX;
+  const intercept = sumY / n - (slope * sumX) / n;
+  return [slope, intercept];
+}
+
+function over(w: Window, f: (acc: number, x: number, i: number) => number, init: number): number | undefined {
+  if (w.to === w.from) return undefined;
+  let acc = init;
+  for (let i = w.from; i < w.to; i++) acc = f(acc, w.v[i]!, i);
+  return acc;
+}
+
+/** Kahan-compensated mean and variance as Prometheus computes them (Welford's update). */
+function variance(w: Window): number | undefined {
+  const n = w.to - w.from;
+  if (n === 0) return undefined;
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (let i = w.from; i < w.to; i++) {
+    count++;
+    const x = w.v[i]!;
+    const delta = x - mean;
+    mean += delta / count;
+    m2 += delta * (x - mean);
+  }
+  return m2 / count;
+}
+
+export function quantile(q: number, values: number[]): number {
+  if (values.length === 0) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const rank = q * (n - 1);
+  const lower = Math.max(0, Math.floor(rank));
+  const upper = Math.min(n - 1, lower + 1);
+  const weight = rank - Math.floor(rank);
+  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
+}
+
+/** Incremental mean as Prometheus computes avg_over_time (an infinite mean stays). */
+export function incrementalMean(values: ArrayLike<number>, from: number, to: number): number | undefined {
+  if (to === from) return undefined;
+  let m = 0;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const x = values[i]!;
+    count++;
+    if (!Number.isFinite(m) && !Number.isNaN(m)) {
+      if (!Number.isFinite(x) && !Number.isNaN(x) && m > 0 === x > 0) continue;
+      if (Number.isFinite(x)) continue;
+    }
+    m += x / count - m / count;
+  }
+  return m;
+}
+
+export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
+  rate: (w) => extrapolatedRate(w, true, true),
+  increase: (w) => extrapolatedRate(w, true, false),
+  delta: (w) => extrapolatedRate(w, false, false),
+  irate: (w) => instantValue(w, true),
+  idelta: (w) => instantValue(w, false),
+  deriv: (w) => linearRegression(w, w.t[w.from]!)?.[0],
+  predict_linear: (w, [duration]) => {
+    const r = linearRegression(w, w.rangeEnd);
+    return r ? r[0] * duration! + r[1] : undefined;
+  },
+  changes: (w) => over(w, (acc, x, i) => (i > w.from && !(x === w.v[i - 1]! || (Number.isNaN(x) && Number.isNaN(w.v[i - 1]!))) ? acc + 1 : acc), 0),
+  resets: (w) => over(w, (acc, x, i) => (i > w.from && x < w.v[i - 1]! ? acc + 1 : acc), 0),
+  avg_over_time: (w) => incrementalMean(w.v, w.from, w.to),
+  sum_over_time: (w) => over(w, (acc, x) => acc + x, 0),
+  count_over_time: (w) => (w.to > w.from ? w.to - w.from : undefined),
+  min_over_time: (w) => over(w, (acc, x) => (x < acc || Number.isNaN(acc) ? x : acc), w.v[w.from]!),
+  max_over_time: (w) => over(w, (acc, x) => (x > acc || Number.isNaN(acc) ? x : acc), w.v[w.from]!),
+  last_over_time: (w) => (w.to > w.from ? w.v[w.to - 1]! : undefined),
+  present_over_time: (w) => (w.to > w.from ? 1 : undefined),
+  stdvar_over_time: variance,
+  stddev_over_time: (w) => {
+    const r = variance(w);
+    return r === undefined ? undefined : Math.sqrt(r);
+  },
+  quantile_over_time: (w, [q]) => (w.to > w.from ? quantile(q!, Array.from(w.v.subarray(w.from, w.to))) : undefined),
+  mad_over_time: (w) => {
+    if (w.to === w.from) return undefined;
+    const vals = Array.from(w.v.subarray(w.from, w.to));
+    const median = quantile(0.5, vals);
+    return quantile(0.5, vals.map((x) => Math.abs(x - median)));
+  },
+  holt_winters: (w, args) => doubleExponentialSmoothing(w, args),
+  double_exponential_smoothing: (w, args) => doubleExponentialSmoothing(w, args),
+};
+
+function doubleExponentialSmoothing(w: Window, [sf, tf]: number[]): number | undefined {
+  const n = w.to - w.from;
+  if (n < 2) return undefined;
+  const v = w.v;
+  let s0 = 0;
+  let s1 = v[w.from]!;
+  let b = v[w.from + 1]! - v[w.from]!;
+  for (let i = 1; i < n; i++) {
+    const x = v[w.from + i]!;
+    if (i > 1) b = tf! * (s1 - s0) + (1 - tf!) * b;
+    s0 = s1;
+    s1 = sf! * x + (1 - sf!) * (s1 + b);
+  }
+  return s1;
+}

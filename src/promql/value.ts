@@ -1,0 +1,77 @@
+import type { Labels } from '../storage/interface.js';
+
+/** One series of an instant-vector expression over all evaluation steps (dense). */
+export interface StepSeries {
+  labels: Labels;
+  values: Float64Array;
+  /** 1 where the series has a value at the step. */
+  has: Uint8Array;
+}
+
+/** Raw samples of one series (a range vector), staleness markers removed. */
+export interface RawSeries {
+  labels: Labels;
+  times: Float64Array;
+  values: Float64Array;
+}
+
+export type Value =
+  | { type: 'scalar'; values: Float64Array }
+  | { type: 'vector'; series: StepSeries[] }
+  | { type: 'string'; value: string }
+  | { type: 'matrix'; series: RawSeries[] };
+
+/** A label set's identity: its sorted pairs. */
+export function labelsKey(l: Labels): string {
+  const names = Object.keys(l).sort();
+  let key = '';
+  for (const n of names) key += `${n}\xff${l[n]}\xfe`;
+  return key;
+}
+
+export function withoutName(l: Labels): Labels {
+  return '__name__' in l ? omit(l, ['__name__']) : l;
+}
+
+/** A copy of `l` without the given label names. */
+export function omit(l: Labels, names: readonly string[]): Labels {
+  return Object.fromEntries(Object.entries(l).filter(([k]) => !names.includes(k)));
+}
+
+/** A copy of `l` with `name` set to `value`, or removed when `value` is empty (or undefined). */
+export function setLabel(l: Labels, name: string, value: string | undefined): Labels {
+  return value === undefined || value === '' ? omit(l, [name]) : { ...l, [name]: value };
+}
+
+/** Collects step values into series keyed by label set; refuses two values for one step. */
+export class SeriesBuilder {
+  private readonly byKey = new Map<string, StepSeries>();
+
+  constructor(private readonly steps: number) {}
+
+  add(labels: Labels, step: number, value: number, key = labelsKey(labels)): void {
+    let s = this.byKey.get(key);
+    if (!s) {
+      s = { labels, values: new Float64Array(this.steps), has: new Uint8Array(this.steps) };
+      this.byKey.set(key, s);
+    }
+    if (s.has[step]) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+    s.values[step] = value;
+    s.has[step] = 1;
+  }
+
+  series(): StepSeries[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** A query failure in Prometheus's error types. */
+export class QueryError extends Error {
+  constructor(readonly type: 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal', message: string) {
+    super(message);
+  }
+}
+
+export function formatLabels(l: Labels): string {
+  return `{${Object.keys(l).sort().map((k) => `${k}="${l[k]}"`).join(', ')}}`;
+}
