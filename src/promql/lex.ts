@@ -45,6 +45,7 @@ export function parseDuration(text: string): number | undefined {
 export function lex(query: string): Token[] {
   const out: Token[] = [];
   let i = 0;
+  let brackets = 0;
   const n = query.length;
   const fail = (pos: number, msg: string): never => {
     throw new PromqlSyntaxError(pos, msg, query);
@@ -60,6 +61,12 @@ export function lex(query: string): Token[] {
       continue;
     }
     const start = i;
+    // Inside `[…]` a colon separates a subquery's range and step.
+    if (c === ':' && brackets > 0) {
+      out.push({ kind: ':', text: c, pos: start });
+      i++;
+      continue;
+    }
     if (/[a-zA-Z_:]/.test(c)) {
       while (i < n && /[a-zA-Z0-9_:]/.test(query[i]!)) i++;
       const text = query.slice(start, i);
@@ -97,6 +104,8 @@ export function lex(query: string): Token[] {
       continue;
     }
     if ('(){}[],:@=<>+-*/%^'.includes(c)) {
+      if (c === '[') brackets++;
+      if (c === ']') brackets = Math.max(0, brackets - 1);
       out.push({ kind: c as TokenKind, text: c, pos: start });
       i++;
       continue;
