@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { healthHandlers } from './api/health-handlers.js';
 import { ingestHandlers } from './api/ingest-handlers.js';
+import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
 import { routes } from './api/routes.js';
 import { buildServer } from './api/server.js';
@@ -118,6 +119,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     routes: routes({
       ingest: ingestHandlers(ingest),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
+      query: queryHandlers(storage, config.query, now),
       health: {
         ...health,
         metrics: () => {

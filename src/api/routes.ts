@@ -1,11 +1,13 @@
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
+import type { queryHandlers } from './query-handlers.js';
 import type { readHandlers } from './read-handlers.js';
 import { ok, type Route } from './types.js';
 
 export interface RouteDeps {
   ingest: ReturnType<typeof ingestHandlers>;
   read: ReturnType<typeof readHandlers>;
+  query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
   /** Scrape targets and their last result. */
   targets: () => unknown[];
@@ -23,6 +25,10 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'POST', url: '/api/v1/write', handler: d.ingest.remoteWrite, admit: d.admit },
     { method: 'POST', url: '/api/v1/import/prometheus', handler: d.ingest.importPrometheus, admit: d.admit },
     { method: 'POST', url: '/api/v1/import', handler: d.ingest.importJson, admit: d.admit },
+    ...both('/api/v1/query', d.query.query),
+    ...both('/api/v1/query_range', d.query.queryRange),
+    ...both('/api/v1/format_query', d.query.formatQuery),
+    ...both('/api/v1/query_exemplars', d.query.queryExemplars),
     ...both('/api/v1/series', d.read.series),
     ...both('/api/v1/labels', d.read.labels),
     { method: 'GET', url: '/api/v1/label/:name/values', handler: d.read.labelValues },

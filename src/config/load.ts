@@ -41,6 +41,7 @@ export interface Config {
   batcher: { maxRows: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
   limits: { maxLabelNameLength: number; maxLabelValueLength: number; maxLabelsPerSeries: number };
+  query: { timeoutMs: number; maxSamples: number; maxSeries: number; maxPointsPerSeries: number; lookbackMs: number; subqueryStepMs: number };
   logLevel: string;
   scrapeJobs: ScrapeJob[];
 }
@@ -237,6 +238,14 @@ function resolve(file: ConfigFile, problems: string[]): Config {
       maxLabelNameLength: file.limits.max_label_name_length,
       maxLabelValueLength: file.limits.max_label_value_length,
       maxLabelsPerSeries: file.limits.max_labels_per_series,
+    },
+    query: {
+      timeoutMs: dur('query.timeout', file.query.timeout),
+      maxSamples: file.query.max_samples,
+      maxSeries: file.query.max_series,
+      maxPointsPerSeries: file.query.max_points_per_series,
+      lookbackMs: dur('query.lookback_delta', file.query.lookback_delta),
+      subqueryStepMs: dur('query.default_subquery_step', file.query.default_subquery_step),
     },
     logLevel: file.log.level,
     scrapeJobs,

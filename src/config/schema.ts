@@ -76,6 +76,14 @@ export const ConfigSchema = Type.Object({
     max_label_value_length: Type.Integer({ minimum: 1, default: 16_384 }),
     max_labels_per_series: Type.Integer({ minimum: 1, default: 64 }),
   }, strict),
+  query: Type.Object({
+    timeout: Duration('2m', 'longest a PromQL query may run (a request `timeout` may only shorten it)'),
+    max_samples: Type.Integer({ minimum: 1, default: 50_000_000, description: 'most raw samples one query may load' }),
+    max_series: Type.Integer({ minimum: 1, default: 500_000, description: 'most series one query may load' }),
+    max_points_per_series: Type.Integer({ minimum: 1, default: 11_000, description: 'most steps of a range query' }),
+    lookback_delta: Duration('5m', 'how far back an instant selector looks for a sample'),
+    default_subquery_step: Duration('1m', 'step of subqueries written without one (Prometheus: the evaluation interval)'),
+  }, strict),
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   }, strict),

@@ -1,7 +1,7 @@
 import type { Labels } from '../storage/interface.js';
 import type { AggregateExpr } from './ast.js';
 import { quantile } from './functions-range.js';
-import { labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
+import { formatValue, labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -14,20 +14,6 @@ function grouping(e: AggregateExpr, l: Labels): Labels {
   const out: Record<string, string> = {};
   for (const k of e.grouping) if (l[k] !== undefined && l[k] !== '') out[k] = l[k];
   return out;
-}
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64), as count_values writes values. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  if (Number.isInteger(v)) return BigInt(v).toString();
-  const [mant, exp] = s.split('e') as [string, string];
-  const digits = mant.replace('-', '').replace('.', '');
-  const zeros = -Number(exp) - 1;
-  return `${v < 0 ? '-' : ''}0.${'0'.repeat(zeros)}${digits}`;
 }
 
 export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, n: number): Value {

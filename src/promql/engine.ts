@@ -86,8 +86,8 @@ async function load(expr: Expr, range: EvalRange, select: SelectFn, limits: Engi
       list.push(s);
       samples += s.timestamps.length;
       series++;
-      if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution');
-      if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (limits.query_max_series)`);
+      if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
+      if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
       if (Date.now() > limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
     }
     loaded.set(sel, list);

@@ -67,11 +67,30 @@ export class SeriesBuilder {
 
 /** A query failure in Prometheus's error types. */
 export class QueryError extends Error {
-  constructor(readonly type: 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal', message: string) {
+  constructor(
+    readonly type: 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal',
+    message: string,
+    /** A configured query limit was hit. */
+    readonly limit = false,
+  ) {
     super(message);
   }
 }
 
 export function formatLabels(l: Labels): string {
   return `{${Object.keys(l).sort().map((k) => `${k}="${l[k]}"`).join(', ')}}`;
+}
+
+/** Go's strconv.FormatFloat(v, 'f', -1, 64), as Prometheus writes sample values (API, count_values). */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  if (Number.isInteger(v)) return BigInt(v).toString();
+  const [mant, exp] = s.split('e') as [string, string];
+  const digits = mant.replace('-', '').replace('.', '');
+  const zeros = -Number(exp) - 1;
+  return `${v < 0 ? '-' : ''}0.${'0'.repeat(zeros)}${digits}`;
 }
