@@ -3,7 +3,7 @@ import { format } from '../promql/format.js';
 import { parseDuration, PromqlSyntaxError } from '../promql/lex.js';
 import { parse } from '../promql/parse.js';
 import { typeOf } from '../promql/typecheck.js';
-import { formatValue, labelsKey, QueryError, type Value } from '../promql/value.js';
+import { compareLabels, formatValue, QueryError, type Value } from '../promql/value.js';
 import type { Expr } from '../promql/ast.js';
 import type { MetricsReader } from '../storage/interface.js';
 import { ApiError } from './errors.js';
@@ -126,9 +126,9 @@ function rangeResult(v: Value, start: number, step: number): unknown {
     .map((s) => {
       const values: Point[] = [];
       for (let i = 0; i < s.has.length; i++) if (s.has[i]) values.push([time(i), formatValue(s.values[i]!)]);
-      return { metric: s.labels, values, key: labelsKey(s.labels) };
+      return { metric: s.labels, values };
     })
     .filter((s) => s.values.length > 0)
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { resultType: 'matrix', result: series.map(({ metric, values }) => ({ metric, values })) };
+    .sort((a, b) => compareLabels(a.metric, b.metric));
+  return { resultType: 'matrix', result: series };
 }

@@ -1,7 +1,7 @@
 import type { Labels } from '../storage/interface.js';
 import type { AggregateExpr } from './ast.js';
 import { quantile } from './functions-range.js';
-import { formatValue, labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
+import { compareLabels, formatValue, labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -51,6 +51,9 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
   }
   if (e.op === 'topk' || e.op === 'bottomk') {
     const keys = input.map((s) => labelsKey(s.labels));
+    // Prometheus keeps the first of equal values in label order (its storage returns series so).
+    const rank = new Map(input.map((s, idx) => [idx, idx]));
+    [...input.keys()].sort((a, b) => compareLabels(input[a]!.labels, input[b]!.labels)).forEach((idx, r) => rank.set(idx, r));
     for (let i = 0; i < n; i++) {
       const k = Math.trunc(scalarParam![i]!);
       if (!(k >= 1)) continue;
@@ -61,9 +64,11 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
         present.sort((a, b) => {
           const va = value(a);
           const vb = value(b);
-          if (Number.isNaN(va)) return Number.isNaN(vb) ? 0 : 1;
-          if (Number.isNaN(vb)) return -1;
-          return e.op === 'topk' ? vb - va : va - vb;
+          if (Number.isNaN(va) || Number.isNaN(vb)) {
+            if (Number.isNaN(va) && Number.isNaN(vb)) return rank.get(a)! - rank.get(b)!;
+            return Number.isNaN(va) ? 1 : -1;
+          }
+          return (e.op === 'topk' ? vb - va : va - vb) || rank.get(a)! - rank.get(b)!;
         });
         for (const idx of present.slice(0, k)) builder.add(input[idx]!.labels, i, value(idx), keys[idx]);
       }

@@ -1,6 +1,6 @@
 import type { Labels } from '../storage/interface.js';
 import type { BinaryExpr, BinaryOp, VectorMatching } from './ast.js';
-import { formatLabels, labelsKey, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
+import { formatLabels, labelsKey, mergeSameLabels, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '<', '<=', '>', '>=']);
 /** Operators after which Prometheus 2.x drops the metric name (not atan2, not comparisons). */
@@ -75,7 +75,7 @@ function vectorScalar(e: BinaryExpr, series: StepSeries[], scalar: Float64Array,
     }
     if (any) out.push({ labels: DROPS_NAME.has(e.op) || e.returnBool ? withoutName(s.labels) : s.labels, values, has });
   }
-  return out;
+  return mergeSameLabels(out, series[0]?.has.length ?? 0);
 }
 
 /** The matching signature of a label set. */

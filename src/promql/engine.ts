@@ -4,7 +4,7 @@ import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelect
 import { binary } from './binary.js';
 import { callInstant } from './functions-instant.js';
 import { RANGE_FUNCTIONS, type Window } from './functions-range.js';
-import { QueryError, type RawSeries, setLabel, type StepSeries, type Value, withoutName } from './value.js';
+import { labelsKey, mergeSameLabels, QueryError, type RawSeries, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 /** Where selectors read raw samples from (the storage module's MetricsReader.select). */
 export type SelectFn = (matchers: readonly LabelMatcher[], range: TimeRange) => AsyncIterable<SeriesSamples>;
@@ -120,7 +120,7 @@ export class Evaluator {
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', values: v.values.map((x) => -x) };
         if (v.type !== 'vector') throw new QueryError('internal', 'unary minus on a non-numeric value');
-        return { type: 'vector', series: v.series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has })) };
+        return { type: 'vector', series: mergeSameLabels(v.series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has })), this.n) };
       }
       case 'binary': return binary(e, this.eval(e.lhs), this.eval(e.rhs), this.n);
       case 'aggregate': return aggregate(e, this.vector(e.expr), e.param ? this.eval(e.param) : undefined, this.n);
@@ -261,6 +261,8 @@ export class Evaluator {
       const sel = arg.kind === 'matrix' ? arg.selector : undefined;
       return { type: 'vector', series: has.some((h) => h === 1) ? [{ labels: absentLabels(sel), values, has }] : [] };
     }
+    // Prometheus 2.x refuses equal label sets among a range function's results, even at different steps.
+    if (new Set(out.map((s) => labelsKey(s.labels))).size !== out.length) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
     return { type: 'vector', series: out };
   }
 }

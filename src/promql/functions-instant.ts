@@ -1,7 +1,7 @@
 import type { Labels } from '../storage/interface.js';
 import type { Call } from './ast.js';
 import { absentLabels, type Evaluator, unwrapParen } from './engine.js';
-import { labelsKey, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
+import { labelsKey, mergeSameLabels, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 const MATH: Record<string, (x: number) => number> = {
   abs: Math.abs, ceil: Math.ceil, floor: Math.floor, exp: Math.exp, sqrt: Math.sqrt,
@@ -24,7 +24,8 @@ const DATE: Record<string, (d: Date) => number> = {
 };
 
 function mapValues(series: StepSeries[], f: (x: number, i: number) => number): StepSeries[] {
-  return series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x, i) => (s.has[i] ? f(x, i) : 0)), has: s.has }));
+  const out = series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x, i) => (s.has[i] ? f(x, i) : 0)), has: s.has }));
+  return mergeSameLabels(out, series[0]?.has.length ?? 0);
 }
 
 /** Functions over instant vectors and scalars (everything but the range functions). */
@@ -70,7 +71,7 @@ export function callInstant(e: Call, ev: Evaluator): Value {
       const hi = e.func === 'clamp' ? sc(2) : e.func === 'clamp_max' ? sc(1) : undefined;
       return {
         type: 'vector',
-        series: input.map((s) => {
+        series: mergeSameLabels(input.map((s) => {
           const has = Uint8Array.from(s.has, (h, i) => (h && !(lo && hi && hi[i]! < lo[i]!) ? 1 : 0));
           const values = s.values.map((x, i) => {
             let v = x;
@@ -79,7 +80,7 @@ export function callInstant(e: Call, ev: Evaluator): Value {
             return Number.isNaN(x) ? NaN : v;
           });
           return { labels: withoutName(s.labels), values, has };
-        }).filter((s) => s.has.some((h) => h === 1)),
+        }).filter((s) => s.has.some((h) => h === 1)), n),
       };
     }
     case 'round': {
@@ -88,7 +89,7 @@ export function callInstant(e: Call, ev: Evaluator): Value {
     }
     case 'timestamp': {
       const arg = unwrapParen(e.args[0]!);
-      if (arg.kind === 'vector') return { type: 'vector', series: ev.selectInstant(arg, true).map((s) => ({ ...s, labels: withoutName(s.labels) })) };
+      if (arg.kind === 'vector') return { type: 'vector', series: mergeSameLabels(ev.selectInstant(arg, true).map((s) => ({ ...s, labels: withoutName(s.labels) })), n) };
       return { type: 'vector', series: mapValues(vec(0), (_x, i) => ev.steps[i]! / 1000) };
     }
     case 'sort': case 'sort_desc': {

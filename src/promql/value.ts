@@ -29,6 +29,20 @@ export function labelsKey(l: Labels): string {
   return key;
 }
 
+/** Prometheus's label-set order (labels.Compare): pair by pair in name order, then by length. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const an = Object.keys(a).sort();
+  const bn = Object.keys(b).sort();
+  const n = Math.min(an.length, bn.length);
+  for (let i = 0; i < n; i++) {
+    if (an[i] !== bn[i]) return an[i]! < bn[i]! ? -1 : 1;
+    const av = a[an[i]!]!;
+    const bv = b[bn[i]!]!;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return an.length - bn.length;
+}
+
 export function withoutName(l: Labels): Labels {
   return '__name__' in l ? omit(l, ['__name__']) : l;
 }
@@ -63,6 +77,20 @@ export class SeriesBuilder {
   series(): StepSeries[] {
     return [...this.byKey.values()];
   }
+}
+
+/**
+ * Series whose label sets became equal (a dropped metric name) become one series; equal label
+ * sets with values at the same step are Prometheus's "same labelset" error.
+ */
+export function mergeSameLabels(series: StepSeries[], n: number): StepSeries[] {
+  const keys = series.map((s) => labelsKey(s.labels));
+  if (new Set(keys).size === keys.length) return series;
+  const builder = new SeriesBuilder(n);
+  series.forEach((s, k) => {
+    for (let i = 0; i < n; i++) if (s.has[i]) builder.add(s.labels, i, s.values[i]!, keys[k]);
+  });
+  return builder.series();
 }
 
 /** A query failure in Prometheus's error types. */
