@@ -1,4 +1,5 @@
 import type { Labels } from '../storage/interface.js';
+import { compileRegex } from './regex.js';
 import type { Call } from './ast.js';
 import { absentLabels, type Evaluator, unwrapParen } from './engine.js';
 import { labelsKey, mergeSameLabels, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
@@ -131,7 +132,7 @@ function order(a: number, b: number, desc: boolean): number {
 function labelReplace(l: Labels, dst: string, replacement: string, src: string, regex: string): Labels {
   let re: RegExp;
   try {
-    re = new RegExp(`^(?:${regex})$`, 's');
+    re = compileRegex(regex);
   } catch {
     throw new QueryError('execution', `invalid regular expression in label_replace(): ${regex}`);
   }

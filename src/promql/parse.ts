@@ -1,4 +1,5 @@
 import type { LabelMatcher, MatchType } from '../storage/interface.js';
+import { compileRegex } from './regex.js';
 import { AGGREGATE_OPS, type AggregateOp, type AtModifier, type BinaryOp, type Expr, type VectorMatching, type VectorSelector } from './ast.js';
 import { lex, parseDuration, PromqlSyntaxError, type Token, type TokenKind } from './lex.js';
 import { checkExpr } from './typecheck.js';
@@ -330,7 +331,7 @@ function setModifier(e: Expr, which: 'offset' | 'at', value: number | AtModifier
 
 function checkRegex(source: string, fail: () => never): void {
   try {
-    new RegExp(`^(?:${source})$`);
+    compileRegex(source);
   } catch {
     fail();
   }

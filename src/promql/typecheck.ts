@@ -1,4 +1,5 @@
 import { AGGREGATE_PARAM, type Expr, type ValueType } from './ast.js';
+import { compileRegex } from './regex.js';
 import { SIGNATURES } from './signatures.js';
 
 /** The type of an expression (assumes it was checked). */
@@ -106,7 +107,7 @@ function matchesEmpty(m: { type: string; value: string }): boolean {
   if (m.type === '=') return m.value === '';
   if (m.type === '!=') return m.value !== '';
   try {
-    const re = new RegExp(`^(?:${m.value})$`);
+    const re = compileRegex(m.value);
     return m.type === '=~' ? re.test('') : !re.test('');
   } catch {
     return false;

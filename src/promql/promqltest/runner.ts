@@ -1,4 +1,5 @@
 import { STALE_FLAG, type LabelMatcher, type Labels, type SeriesSamples, type TimeRange } from '../../storage/interface.js';
+import { compileRegex } from '../regex.js';
 import { parseDuration } from '../lex.js';
 import { parse, parseNumber } from '../parse.js';
 import { evaluate, type EngineLimits, type SelectFn } from '../engine.js';
@@ -153,8 +154,8 @@ export function matches(labels: Labels, matchers: readonly LabelMatcher[]): bool
     switch (m.type) {
       case '=': return v === m.value;
       case '!=': return v !== m.value;
-      case '=~': return new RegExp(`^(?:${m.value})$`, 's').test(v);
-      case '!~': return !new RegExp(`^(?:${m.value})$`, 's').test(v);
+      case '=~': return compileRegex(m.value).test(v);
+      case '!~': return !compileRegex(m.value).test(v);
     }
   });
 }
