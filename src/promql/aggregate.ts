@@ -1,6 +1,6 @@
 import type { Labels } from '../storage/interface.js';
 import type { AggregateExpr } from './ast.js';
-import { quantile } from './functions-range.js';
+import { incrementalMean, quantile, variance } from './functions-range.js';
 import { compareLabels, formatValue, labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -93,32 +93,9 @@ function reduce(op: AggregateExpr['op'], vals: number[], param: number | undefin
     case 'group': return 1;
     case 'min': return vals.reduce((a, b) => (b < a || Number.isNaN(a) ? b : a));
     case 'max': return vals.reduce((a, b) => (b > a || Number.isNaN(a) ? b : a));
-    case 'avg': {
-      let mean = 0;
-      let count = 0;
-      for (const x of vals) {
-        count++;
-        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
-          if (!Number.isFinite(x) && !Number.isNaN(x) && mean > 0 === x > 0) continue;
-          if (Number.isFinite(x)) continue;
-        }
-        mean += x / count - mean / count;
-      }
-      return mean;
-    }
-    case 'stddev':
-    case 'stdvar': {
-      let mean = 0;
-      let m2 = 0;
-      let count = 0;
-      for (const x of vals) {
-        count++;
-        const delta = x - mean;
-        mean += delta / count;
-        m2 += delta * (x - mean);
-      }
-      return op === 'stdvar' ? m2 / count : Math.sqrt(m2 / count);
-    }
+    case 'avg': return incrementalMean(vals, 0, vals.length)!;
+    case 'stdvar': return variance(vals, 0, vals.length)!;
+    case 'stddev': return Math.sqrt(variance(vals, 0, vals.length)!);
     case 'quantile': return quantile(param!, vals);
     default: throw new QueryError('internal', `aggregation ${op}`);
   }

@@ -1,11 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../test/child-server.js';
 import { difference } from '../../test/differential/compare.js';
 import { generate, queries, STEP_MS, STEPS } from '../../test/differential/workload.js';
+import { startPrometheus, type PrometheusProcess } from '../../test/prometheus.js';
 import { encodeV1, snappy } from '../../test/remote-write-proto.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 import { tempDir } from '../../test/tmp.js';
@@ -17,10 +13,9 @@ import { eventually } from '../../test/wait.js';
  * of both as instant queries at several times and as range queries, and the answers compared.
  * Known differences are listed (with reasons) in EXCEPTIONS and in the README.
  */
-const INSTALL = fileURLToPath(new URL('../../scripts/install-debian.sh', import.meta.url));
 const dir = tempDir('differential');
 let server: TestServer;
-let prometheus: ChildProcess | undefined;
+let prometheus: PrometheusProcess | undefined;
 let promUrl = '';
 const T0 = Math.floor((Date.now() - STEPS * STEP_MS) / 60_000) * 60_000;
 const LAST = T0 + (STEPS - 1) * STEP_MS;
@@ -46,12 +41,8 @@ async function pushAll(url: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  execFileSync('sh', [INSTALL, 'prometheus=prometheus'], { stdio: 'inherit' });
-  const config = join(dir.path, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  evaluation_interval: 1m\n');
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir.path, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver'], { stdio: 'ignore' });
+  prometheus = await startPrometheus(dir.path, 'global:\n  evaluation_interval: 1m\n', ['--web.enable-remote-write-receiver']);
+  promUrl = prometheus.url;
   server = await startTestServer('batcher:\n  flush_interval: 50ms\n');
   await eventually(() => fetch(`${promUrl}/-/ready`).then((r) => r.status, () => 0), (s) => s === 200, 'Prometheus to be ready');
   await pushAll(promUrl);
@@ -66,11 +57,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (prometheus?.pid && prometheus.exitCode === null) {
-    const exited = new Promise((r) => prometheus!.once('exit', r));
-    process.kill(prometheus.pid, 'SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   await server.cleanup();
   dir.remove();
 });

@@ -95,16 +95,15 @@ function over(w: Window, f: (acc: number, x: number, i: number) => number, init:
   return acc;
 }
 
-/** Kahan-compensated mean and variance as Prometheus computes them (Welford's update). */
-function variance(w: Window): number | undefined {
-  const n = w.to - w.from;
-  if (n === 0) return undefined;
+/** Population variance by Welford's update, as Prometheus computes stdvar and stdvar_over_time. */
+export function variance(values: ArrayLike<number>, from: number, to: number): number | undefined {
+  if (to === from) return undefined;
   let count = 0;
   let mean = 0;
   let m2 = 0;
-  for (let i = w.from; i < w.to; i++) {
+  for (let i = from; i < to; i++) {
     count++;
-    const x = w.v[i]!;
+    const x = values[i]!;
     const delta = x - mean;
     mean += delta / count;
     m2 += delta * (x - mean);
@@ -162,9 +161,9 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   max_over_time: (w) => over(w, (acc, x) => (x > acc || Number.isNaN(acc) ? x : acc), w.v[w.from]!),
   last_over_time: (w) => (w.to > w.from ? w.v[w.to - 1]! : undefined),
   present_over_time: (w) => (w.to > w.from ? 1 : undefined),
-  stdvar_over_time: variance,
+  stdvar_over_time: (w) => variance(w.v, w.from, w.to),
   stddev_over_time: (w) => {
-    const r = variance(w);
+    const r = variance(w.v, w.from, w.to);
     return r === undefined ? undefined : Math.sqrt(r);
   },
   quantile_over_time: (w, [q]) => (w.to > w.from ? quantile(q!, Array.from(w.v.subarray(w.from, w.to))) : undefined),

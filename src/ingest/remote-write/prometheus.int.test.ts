@@ -1,33 +1,25 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/child-server.js';
+import { startPrometheus, type PrometheusProcess } from '../../../test/prometheus.js';
 import { startTestServer, type TestServer } from '../../../test/server.js';
 import { tempDir } from '../../../test/tmp.js';
 import { eventually } from '../../../test/wait.js';
 
 // A real Prometheus (Debian's package) scrapes a page this test serves and remote_writes to us.
-const INSTALL = fileURLToPath(new URL('../../../scripts/install-debian.sh', import.meta.url));
 const dir = tempDir('prometheus');
 let page: Server;
 let server: TestServer;
-let prometheus: ChildProcess | undefined;
-let prometheusLog = '';
+let prometheus: PrometheusProcess | undefined;
 
 beforeAll(async () => {
-  execFileSync('sh', [INSTALL, 'prometheus=prometheus'], { stdio: 'inherit' });
   page = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     res.end('# HELP checkout_total Checkouts.\n# TYPE checkout_total counter\ncheckout_total{shop="berlin"} 42\ncheckout_total{shop="paris"} 7\n');
   });
   await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
   server = await startTestServer('batcher:\n  flush_interval: 100ms\n');
-  const config = join(dir.path, 'prometheus.yml');
-  writeFileSync(config, [
+  prometheus = await startPrometheus(dir.path, [
     'global:',
     '  scrape_interval: 1s',
     'scrape_configs:',
@@ -39,20 +31,10 @@ beforeAll(async () => {
     '    queue_config: { batch_send_deadline: 1s, min_backoff: 100ms }',
     '    metadata_config: { send_interval: 1s }',
   ].join('\n'));
-  prometheus = spawn('prometheus', [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${join(dir.path, 'tsdb')}`,
-    `--web.listen-address=127.0.0.1:${await freePort()}`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  prometheus.stderr?.on('data', (d: Buffer) => { prometheusLog += d.toString(); });
 });
 
 afterAll(async () => {
-  if (prometheus?.pid && prometheus.exitCode === null) {
-    const exited = new Promise((r) => prometheus!.once('exit', r));
-    process.kill(prometheus.pid, 'SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   await server.cleanup();
   await new Promise((r) => page.close(r));
   dir.remove();
@@ -60,7 +42,7 @@ afterAll(async () => {
 
 describe('a real Prometheus with remote_write pointed at us', () => {
   it('delivers what it scraped, with its labels, values and metadata', async () => {
-    const fromPrometheus = { timeoutMs: 30_000, context: () => `prometheus said:\n${prometheusLog.slice(-3000)}` };
+    const fromPrometheus = { timeoutMs: 30_000, context: () => `prometheus said:\n${prometheus?.log().slice(-3000) ?? ''}` };
     const series = await eventually(async () => {
       const res = await fetch(`${server.url}/api/v1/series?match[]=checkout_total`);
       return ((await res.json()) as { data: Record<string, string>[] }).data;
@@ -77,6 +59,6 @@ describe('a real Prometheus with remote_write pointed at us', () => {
       return ((await res.json()) as { data: Record<string, unknown[]> }).data;
     }, (data) => data.checkout_total !== undefined, 'metadata from Prometheus', fromPrometheus);
     expect(meta.checkout_total).toEqual([{ type: 'counter', help: 'Checkouts.', unit: '' }]);
-    expect(prometheusLog).not.toMatch(/level=error.*remote/i);
+    expect(prometheus?.log()).not.toMatch(/level=error.*remote/i);
   });
 });
