@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, peakRss, threadCpu } from './proc.js';
 import { startOurs, startPrometheus, startVictoriaMetrics, type Target } from './targets.js';
-import { Workload } from './workload.js';
+import { PER_REQUEST, SENDERS, sendAll, workloadBodies } from './load.js';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 10_000);
 const STEPS = Number(process.env.BENCH_STEPS ?? 1440);
-const SENDERS = 4;
-const PER_REQUEST = 2500;
 const TARGETS = (process.env.BENCH_TARGETS ?? 'allseer,victoria-metrics,prometheus').split(',');
 
 interface Result {
@@ -30,35 +28,12 @@ interface Result {
   errors: number;
 }
 
-async function send(url: string, bodies: Buffer[][], sender: number, errors: { n: number }): Promise<void> {
-  const chunks = bodies[0]!.length;
-  for (let step = 0; step < bodies.length; step++) {
-    for (let chunk = sender; chunk < chunks; chunk += SENDERS) {
-      for (;;) {
-        const res = await fetch(url, {
-          method: 'POST',
-          body: bodies[step]![chunk]!,
-          headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
-        });
-        await res.arrayBuffer();
-        if (res.ok) break;
-        if (res.status !== 429 && res.status !== 503) {
-          errors.n++;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? '1')));
-      }
-    }
-  }
-}
-
 async function run(start: () => Promise<Target>, bodies: Buffer[][], samples: number): Promise<Result> {
   const target = await start();
   const pid = target.proc.pid!;
   const cpu0 = cpuSeconds(pid);
-  const errors = { n: 0 };
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: SENDERS }, (_, i) => send(target.writeUrl, bodies, i, errors)));
+  const errors = { n: await sendAll(target.writeUrl, bodies) };
   const acked = (performance.now() - t0) / 1000;
   await target.drain();
   const stored = (performance.now() - t0) / 1000;
@@ -81,9 +56,8 @@ async function run(start: () => Promise<Target>, bodies: Buffer[][], samples: nu
 async function main(): Promise<void> {
   const installer = fileURLToPath(new URL('../scripts/install-debian.sh', import.meta.url));
   execFileSync('sh', [installer, 'prometheus=prometheus', 'victoria-metrics=victoria-metrics'], { stdio: 'inherit' });
-  const workload = new Workload({ series: SERIES, steps: STEPS, stepMs: 15_000, perRequest: PER_REQUEST, startMs: Date.now() - STEPS * 15_000 });
   const g0 = performance.now();
-  const bodies = Array.from({ length: STEPS }, (_, step) => Array.from({ length: workload.chunks }, (_, chunk) => workload.body(step, chunk)));
+  const { workload, bodies } = workloadBodies(SERIES, STEPS);
   const wire = bodies.flat().reduce((n, b) => n + b.length, 0);
   console.log(`workload: ${SERIES} series × ${STEPS} samples = ${workload.totalSamples} samples in ${bodies.flat().length} requests of ≤${PER_REQUEST} samples (${(wire / 1048576).toFixed(0)} MiB snappy), ${SENDERS} concurrent senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
   const root = join(tmpdir(), `allseer-bench-${process.pid}`);

@@ -11,6 +11,8 @@ import { dirBytes } from './proc.js';
 export interface Target {
   name: string;
   proc: ChildProcess;
+  /** Base URL of its Prometheus-compatible HTTP API. */
+  baseUrl: string;
   writeUrl: string;
   /** Waits until everything acknowledged is stored (ours) or flushed (others). */
   drain(): Promise<void>;
@@ -33,7 +35,7 @@ async function waitHttp(url: string, proc: ChildProcess, name: string): Promise<
   throw new Error(`${name} did not start`);
 }
 
-async function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stop(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = new Promise((r) => proc.once('exit', r));
   process.kill(proc.pid!, signal);
@@ -64,6 +66,7 @@ export async function startOurs(dir: string): Promise<Target> {
   return {
     name: 'allseer',
     proc,
+    baseUrl: url,
     writeUrl: `${url}/api/v1/write`,
     drain: async () => {
       for (;;) {
@@ -92,14 +95,15 @@ export async function startOurs(dir: string): Promise<Target> {
   };
 }
 
-export async function startVictoriaMetrics(dir: string): Promise<Target> {
+export async function startVictoriaMetrics(dir: string, extraArgs: string[] = []): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn('victoria-metrics', [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn('victoria-metrics', [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR', ...extraArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitHttp(`${url}/health`, proc, 'victoria-metrics');
   return {
     name: 'victoria-metrics',
     proc,
+    baseUrl: url,
     writeUrl: `${url}/api/v1/write`,
     drain: async () => { await fetch(`${url}/internal/force_flush`); },
     stopAndMeasure: async () => {
@@ -122,6 +126,7 @@ export async function startPrometheus(dir: string): Promise<Target> {
   return {
     name: 'prometheus',
     proc,
+    baseUrl: url,
     writeUrl: `${url}/api/v1/write`,
     drain: () => Promise.resolve(),
     stopAndMeasure: async () => {
