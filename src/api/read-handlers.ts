@@ -81,7 +81,7 @@ function exportValue(v: number, flags: number): number | string {
 }
 
 function exportLine(s: SeriesSamples): string {
-  return JSON.stringify({ metric: s.labels, values: s.values.map((v, i) => exportValue(v, s.flags[i]!)), timestamps: s.timestamps });
+  return JSON.stringify({ metric: s.labels, values: Array.from(s.values, (v, i) => exportValue(v, s.flags[i]!)), timestamps: Array.from(s.timestamps) });
 }
 
 /** Prometheus's escaping for non-legacy label names in URLs: U__ then _xx_ hex code points. */

@@ -52,33 +52,42 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
   if (e.op === 'topk' || e.op === 'bottomk') {
     const keys = input.map((s) => labelsKey(s.labels));
     // Prometheus keeps the first of equal values in label order (its storage returns series so).
-    const rank = new Map(input.map((s, idx) => [idx, idx]));
-    [...input.keys()].sort((a, b) => compareLabels(input[a]!.labels, input[b]!.labels)).forEach((idx, r) => rank.set(idx, r));
+    const rank = new Int32Array(input.length);
+    [...input.keys()].sort((a, b) => compareLabels(input[a]!.labels, input[b]!.labels)).forEach((idx, r) => { rank[idx] = r; });
+    const sign = e.op === 'topk' ? 1 : -1;
     for (let i = 0; i < n; i++) {
       const k = Math.trunc(scalarParam![i]!);
       if (!(k >= 1)) continue;
+      const value = (idx: number) => input[idx]!.values[i]!;
+      // a before b? NaN is never preferred over a number; ties go to the earlier in label order.
+      const before = (a: number, b: number): boolean => {
+        const va = value(a);
+        const vb = value(b);
+        if (Number.isNaN(va) || Number.isNaN(vb)) return Number.isNaN(vb) && (!Number.isNaN(va) || rank[a]! < rank[b]!);
+        return va === vb ? rank[a]! < rank[b]! : sign * (va - vb) > 0;
+      };
       for (const g of groups.values()) {
-        const present = g.members.filter((idx) => input[idx]!.has[i]);
-        const value = (idx: number) => input[idx]!.values[i]!;
-        // NaN sorts last for both: it is never preferred over a number.
-        present.sort((a, b) => {
-          const va = value(a);
-          const vb = value(b);
-          if (Number.isNaN(va) || Number.isNaN(vb)) {
-            if (Number.isNaN(va) && Number.isNaN(vb)) return rank.get(a)! - rank.get(b)!;
-            return Number.isNaN(va) ? 1 : -1;
-          }
-          return (e.op === 'topk' ? vb - va : va - vb) || rank.get(a)! - rank.get(b)!;
-        });
-        for (const idx of present.slice(0, k)) builder.add(input[idx]!.labels, i, value(idx), keys[idx]);
+        // The best k so far, best first (insertion: k is small next to the group).
+        const best: number[] = [];
+        for (const idx of g.members) {
+          if (!input[idx]!.has[i]) continue;
+          if (best.length === k && !before(idx, best[k - 1]!)) continue;
+          let at = best.length < k ? best.length : k - 1;
+          while (at > 0 && before(idx, best[at - 1]!)) at--;
+          best.splice(at, 0, idx);
+          if (best.length > k) best.pop();
+        }
+        for (const idx of best) builder.add(input[idx]!.labels, i, value(idx), keys[idx]);
       }
     }
     return { type: 'vector', series: builder.series() };
   }
+  const vals: number[] = [];
   for (const [key, g] of groups) {
+    const members = g.members.map((idx) => input[idx]!);
     for (let i = 0; i < n; i++) {
-      const vals: number[] = [];
-      for (const idx of g.members) if (input[idx]!.has[i]) vals.push(input[idx]!.values[i]!);
+      vals.length = 0;
+      for (const m of members) if (m.has[i]) vals.push(m.values[i]!);
       if (vals.length === 0) continue;
       builder.add(g.labels, i, reduce(e.op, vals, scalarParam?.[i]), key);
     }
@@ -88,7 +97,11 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
 
 function reduce(op: AggregateExpr['op'], vals: number[], param: number | undefined): number {
   switch (op) {
-    case 'sum': return vals.reduce((a, b) => a + b, 0);
+    case 'sum': {
+      let sum = 0;
+      for (const x of vals) sum += x;
+      return sum;
+    }
     case 'count': return vals.length;
     case 'group': return 1;
     case 'min': return vals.reduce((a, b) => (b < a || Number.isNaN(a) ? b : a));

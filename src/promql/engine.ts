@@ -177,8 +177,17 @@ export class Evaluator {
     let raw = this.rawCache.get(sel);
     if (!raw) {
       raw = (this.ctx.loaded.get(sel) ?? []).map((s) => {
-        const keep = s.flags.map((f, i) => ((f & STALE_FLAG) === 0 ? i : -1)).filter((i) => i >= 0);
-        return { labels: s.labels, times: Float64Array.from(keep, (i) => s.timestamps[i]!), values: Float64Array.from(keep, (i) => s.values[i]!) };
+        const n = s.timestamps.length;
+        const times = new Float64Array(n);
+        const values = new Float64Array(n);
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          if ((s.flags[i]! & STALE_FLAG) !== 0) continue;
+          times[k] = s.timestamps[i]!;
+          values[k] = s.values[i]!;
+          k++;
+        }
+        return { labels: s.labels, times: k === n ? times : times.slice(0, k), values: k === n ? values : values.slice(0, k) };
       });
       this.rawCache.set(sel, raw);
     }
@@ -224,6 +233,9 @@ export class Evaluator {
     const present = new Uint8Array(this.n);
     const fn = RANGE_FUNCTIONS[e.func];
     const keepName = e.func === 'last_over_time';
+    // The scalar arguments at each step, made once for all series.
+    const scalarArgs = scalars.filter((x): x is Float64Array => x !== undefined);
+    const argsAt = Array.from({ length: this.n }, (_, i) => scalarArgs.map((x) => x[i]!));
     for (const s of series) {
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
@@ -247,7 +259,7 @@ export class Evaluator {
         w.to = hi;
         w.rangeStart = start;
         w.rangeEnd = ref;
-        const r = fn(w, scalars.filter((x): x is Float64Array => x !== undefined).map((x) => x[i]!));
+        const r = fn(w, argsAt[i]!);
         if (r === undefined) continue;
         values[i] = r;
         has[i] = 1;

@@ -124,9 +124,16 @@ export function quantile(q: number, values: number[]): number {
   return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
 }
 
-/** Incremental mean as Prometheus computes avg_over_time (an infinite mean stays). */
+/**
+ * The mean of values[from, to): a plain sum divided by the count while the sum stays finite (as
+ * Prometheus 3 does; the same within floating-point rounding as 2.x's incremental mean), else
+ * the incremental mean, which does not overflow (an infinite mean stays).
+ */
 export function incrementalMean(values: ArrayLike<number>, from: number, to: number): number | undefined {
   if (to === from) return undefined;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i]!;
+  if (Number.isFinite(sum) || Number.isNaN(sum)) return sum / (to - from);
   let m = 0;
   let count = 0;
   for (let i = from; i < to; i++) {

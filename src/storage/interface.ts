@@ -22,9 +22,9 @@ export const STALE_FLAG = 1;
 /** One series and its samples in time order. `flags[i] & STALE_FLAG` marks staleness markers. */
 export interface SeriesSamples {
   readonly labels: Labels;
-  readonly timestamps: number[];
-  readonly values: number[];
-  readonly flags: number[];
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly flags: Uint8Array;
 }
 
 export interface TimeRange {

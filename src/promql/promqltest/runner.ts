@@ -166,7 +166,7 @@ export function memorySelect(store: StoredSeries[]): SelectFn {
       if (!matches(s.labels, matchers)) continue;
       const idx = s.t.map((t, i) => (t >= range.start && t <= range.end ? i : -1)).filter((i) => i >= 0);
       if (idx.length === 0) continue;
-      yield { labels: s.labels, timestamps: idx.map((i) => s.t[i]!), values: idx.map((i) => s.v[i]!), flags: idx.map((i) => s.f[i]!) };
+      yield { labels: s.labels, timestamps: Float64Array.from(idx, (i) => s.t[i]!), values: Float64Array.from(idx, (i) => s.v[i]!), flags: Uint8Array.from(idx, (i) => s.f[i]!) };
     }
     await Promise.resolve();
   };

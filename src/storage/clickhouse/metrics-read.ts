@@ -38,11 +38,15 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
       const chunk = rows.slice(i, i + FINGERPRINTS_PER_QUERY);
       const byFp = new Map(chunk.map((r) => [r.fp, r]));
       const names = [...new Set(chunk.map((r) => r.metric_name))];
-      const q = sql`SELECT fingerprint, unix_milli, ${VALUE} AS value, flags FROM ${database(this.db)}.${ident('samples')}
+      // One row per series with its samples as arrays (sorted by time): the client copies the
+      // arrays instead of decoding a row per sample.
+      const q = sql`SELECT fingerprint, arrayMap(s -> toFloat64(s.1), points) AS times, arrayMap(s -> s.2, points) AS vals, arrayMap(s -> s.3, points) AS flag_bits
+FROM (SELECT fingerprint, arraySort(s -> s.1, groupArray((unix_milli, ${VALUE}, flags))) AS points
+FROM ${database(this.db)}.${ident('samples')}
 WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
   AND fingerprint IN ${param('Array(UInt64)', chunk.map((r) => r.fp))}
   AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
-ORDER BY fingerprint, unix_milli`;
+GROUP BY fingerprint) ORDER BY fingerprint`;
       for (const s of decodeSamples(await this.conn.query(render(q), 'RowBinary'))) {
         const row = byFp.get(s.fp);
         if (row) yield { labels: toLabels(row), timestamps: s.timestamps, values: s.values, flags: s.flags };
@@ -114,39 +118,59 @@ function lines(buf: Buffer, key: string): string[] {
 
 interface DecodedSeries {
   fp: string;
-  timestamps: number[];
-  values: number[];
-  flags: number[];
+  timestamps: Float64Array;
+  values: Float64Array;
+  flags: Uint8Array;
 }
 
 /**
- * Decodes RowBinary (fingerprint UInt64, unix_milli Int64, value Float64, flags UInt8) sorted by
- * fingerprint, time into one entry per fingerprint. A repeated timestamp keeps the later row.
+ * Decodes RowBinary rows (fingerprint UInt64, times Array(Float64), values Array(Float64),
+ * flags Array(UInt8)), each series' arrays sorted by time. A repeated timestamp keeps the later
+ * sample (a re-sent sample with a new value).
  */
 export function decodeSamples(buf: Buffer): DecodedSeries[] {
   const out: DecodedSeries[] = [];
-  let cur: DecodedSeries | undefined;
-  let lo = -1;
-  let hi = -1;
-  for (let p = 0; p + 25 <= buf.length; p += 25) {
-    const l = buf.readUInt32LE(p);
-    const h = buf.readUInt32LE(p + 4);
-    if (!cur || l !== lo || h !== hi) {
-      lo = l;
-      hi = h;
-      cur = { fp: buf.readBigUInt64LE(p).toString(), timestamps: [], values: [], flags: [] };
-      out.push(cur);
+  let p = 0;
+  const varint = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = buf[p++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
     }
-    const ts = buf.readInt32LE(p + 12) * 4294967296 + buf.readUInt32LE(p + 8);
-    const n = cur.timestamps.length;
-    if (n > 0 && cur.timestamps[n - 1] === ts) {
-      cur.values[n - 1] = buf.readDoubleLE(p + 16);
-      cur.flags[n - 1] = buf[p + 24]!;
-      continue;
-    }
-    cur.timestamps.push(ts);
-    cur.values.push(buf.readDoubleLE(p + 16));
-    cur.flags.push(buf[p + 24]!);
+  };
+  // Copies into fresh (aligned) memory: typed-array views need 8-byte alignment.
+  const f64 = (n: number) => {
+    const a = new Float64Array(n);
+    new Uint8Array(a.buffer).set(buf.subarray(p, p + n * 8));
+    p += n * 8;
+    return a;
+  };
+  while (p < buf.length) {
+    const fp = buf.readBigUInt64LE(p).toString();
+    p += 8;
+    const timestamps = f64(varint());
+    const values = f64(varint());
+    const n = varint();
+    const flags = Uint8Array.prototype.slice.call(buf, p, p + n);
+    p += n;
+    out.push(dedupeTimes({ fp, timestamps, values, flags }));
   }
   return out;
+}
+
+function dedupeTimes(s: DecodedSeries): DecodedSeries {
+  const t = s.timestamps;
+  let dup = false;
+  for (let i = 1; i < t.length && !dup; i++) dup = t[i] === t[i - 1];
+  if (!dup) return s;
+  let k = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (k > 0 && t[k - 1] === t[i]) k--;
+    t[k] = t[i]!;
+    s.values[k] = s.values[i]!;
+    s.flags[k] = s.flags[i]!;
+    k++;
+  }
+  return { fp: s.fp, timestamps: t.slice(0, k), values: s.values.slice(0, k), flags: s.flags.slice(0, k) };
 }
