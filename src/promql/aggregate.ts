@@ -82,6 +82,10 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
     }
     return { type: 'vector', series: builder.series() };
   }
+  const op = e.op;
+  if (op === 'sum' || op === 'count' || op === 'group' || op === 'avg' || op === 'min' || op === 'max') {
+    return { type: 'vector', series: [...groups.values()].map((g) => streamed(op, g.labels, g.members.map((idx) => input[idx]!), n)).filter((s) => s.has.some((h) => h === 1)) };
+  }
   const vals: number[] = [];
   for (const [key, g] of groups) {
     const members = g.members.map((idx) => input[idx]!);
@@ -95,18 +99,40 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
   return { type: 'vector', series: builder.series() };
 }
 
+/**
+ * sum, count, group, avg, min and max of one group, member by member over all steps (no
+ * per-step lists). Members are taken in the same order as Prometheus, so min/max pick the same
+ * value among NaNs; avg is the sum over the count (Prometheus 3's way, equal within rounding).
+ */
+function streamed(op: 'sum' | 'count' | 'group' | 'avg' | 'min' | 'max', labels: Labels, members: StepSeries[], n: number): StepSeries {
+  const acc = new Float64Array(n);
+  const count = new Float64Array(n);
+  for (const m of members) {
+    const v = m.values;
+    const has = m.has;
+    for (let i = 0; i < n; i++) {
+      if (!has[i]) continue;
+      const x = v[i]!;
+      const c = count[i]!;
+      if (op === 'min') acc[i] = c === 0 || x < acc[i]! || Number.isNaN(acc[i]!) ? x : acc[i]!;
+      else if (op === 'max') acc[i] = c === 0 || x > acc[i]! || Number.isNaN(acc[i]!) ? x : acc[i]!;
+      else acc[i] = acc[i]! + x;
+      count[i] = c + 1;
+    }
+  }
+  const has = Uint8Array.from(count, (c) => (c > 0 ? 1 : 0));
+  let values = acc;
+  if (op === 'count') values = count;
+  else if (op === 'group') values = Float64Array.from(count, (c) => (c > 0 ? 1 : 0));
+  else if (op === 'avg') {
+    // An overflowing sum falls back to the incremental mean, as Prometheus does.
+    values = acc.map((sum, i) => (count[i]! === 0 ? 0 : Number.isFinite(sum) || Number.isNaN(sum) ? sum / count[i]! : incrementalMean(members.filter((m) => m.has[i]).map((m) => m.values[i]!), 0, count[i]!)!));
+  }
+  return { labels, values, has };
+}
+
 function reduce(op: AggregateExpr['op'], vals: number[], param: number | undefined): number {
   switch (op) {
-    case 'sum': {
-      let sum = 0;
-      for (const x of vals) sum += x;
-      return sum;
-    }
-    case 'count': return vals.length;
-    case 'group': return 1;
-    case 'min': return vals.reduce((a, b) => (b < a || Number.isNaN(a) ? b : a));
-    case 'max': return vals.reduce((a, b) => (b > a || Number.isNaN(a) ? b : a));
-    case 'avg': return incrementalMean(vals, 0, vals.length)!;
     case 'stdvar': return variance(vals, 0, vals.length)!;
     case 'stddev': return Math.sqrt(variance(vals, 0, vals.length)!);
     case 'quantile': return quantile(param!, vals);

@@ -242,7 +242,7 @@ export class Evaluator {
       let any = false;
       let lo = 0;
       let hi = 0;
-      const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs };
+      const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
       for (let i = 0; i < this.n; i++) {
         const ref = (at ?? this.steps[i]!) - mod.offsetMs;
         const start = ref - rangeMs;

@@ -11,6 +11,25 @@ export interface Window {
   rangeStart: number;
   rangeEnd: number;
   rangeMs: number;
+  /** Per-series prefix sums, built on first use and kept while the window slides over one series. */
+  memo: { resets?: Float64Array };
+}
+
+/**
+ * resets[i] = the sum of the values before each counter reset up to sample i: the correction
+ * rate() adds for the resets inside a window is resets[to - 1] - resets[from], so each step
+ * costs O(1) instead of a pass over the window.
+ */
+function resetCorrections(w: Window): Float64Array {
+  if (w.memo.resets) return w.memo.resets;
+  const v = w.v;
+  const out = new Float64Array(v.length);
+  let sum = 0;
+  for (let i = 1; i < v.length; i++) {
+    if (v[i]! < v[i - 1]!) sum += v[i - 1]!;
+    out[i] = sum;
+  }
+  return (w.memo.resets = out);
 }
 
 export type RangeFn = (w: Window, args: number[]) => number | undefined;
@@ -23,11 +42,9 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   const last = v[to - 1]!;
   let result = last - first;
   if (isCounter) {
-    let prev = 0;
-    for (let i = from; i < to; i++) {
-      if (v[i]! < prev) result += prev;
-      prev = v[i]!;
-    }
+    // A negative first value is no reset (Prometheus compares it with 0).
+    const c = resetCorrections(w);
+    result += c[to - 1]! - c[from]!;
   }
   let durationToStart = (t[from]! - w.rangeStart) / 1000;
   const durationToEnd = (w.rangeEnd - t[to - 1]!) / 1000;
