@@ -38,15 +38,18 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
       const chunk = rows.slice(i, i + FINGERPRINTS_PER_QUERY);
       const byFp = new Map(chunk.map((r) => [r.fp, r]));
       const names = [...new Set(chunk.map((r) => r.metric_name))];
-      // One row per series with its samples as arrays (sorted by time): the client copies the
-      // arrays instead of decoding a row per sample.
-      const q = sql`SELECT fingerprint, arrayMap(s -> toFloat64(s.1), points) AS times, arrayMap(s -> s.2, points) AS vals, arrayMap(s -> s.3, points) AS flag_bits
-FROM (SELECT fingerprint, arraySort(s -> s.1, groupArray((unix_milli, ${VALUE}, flags))) AS points
-FROM ${database(this.db)}.${ident('samples')}
-WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
-  AND fingerprint IN ${param('Array(UInt64)', chunk.map((r) => r.fp))}
-  AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
-GROUP BY fingerprint) ORDER BY fingerprint`;
+      // One row per series with its samples as arrays (the client copies arrays instead of
+      // decoding a row per sample), grouped in storage order: one thread reads the parts in
+      // key order, so each array is in time order (decodeSamples checks and sorts if not).
+      // (Separate groupArray()s of the columns came back in different orders here; one array of
+      // tuples keeps each sample together.)
+      const q = sql`SELECT fingerprint, arrayMap(s -> s.1, points) AS times, arrayMap(s -> s.2, points) AS vals, arrayMap(s -> s.3, points) AS flag_bits
+FROM (SELECT fingerprint, groupArray((toFloat64(unix_milli), ${VALUE}, flags)) AS points FROM (SELECT fingerprint, unix_milli, mantissa, decimals, flags FROM ${database(this.db)}.${ident('samples')}
+  WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
+    AND fingerprint IN ${param('Array(UInt64)', chunk.map((r) => r.fp))}
+    AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
+  ORDER BY metric_name, fingerprint, unix_milli)
+GROUP BY fingerprint) SETTINGS optimize_aggregation_in_order = 1, max_threads = 1`;
       for (const s of decodeSamples(await this.conn.query(render(q), 'RowBinary'))) {
         const row = byFp.get(s.fp);
         if (row) yield { labels: toLabels(row), timestamps: s.timestamps, values: s.values, flags: s.flags };
@@ -123,10 +126,20 @@ interface DecodedSeries {
   flags: Uint8Array;
 }
 
+/** The series with its samples in time order (a stable sort: equal times keep their order). */
+function sortedByTime(s: DecodedSeries): DecodedSeries {
+  const t = s.timestamps;
+  let sorted = true;
+  for (let i = 1; i < t.length && sorted; i++) sorted = t[i]! >= t[i - 1]!;
+  if (sorted) return s;
+  const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
+  return { fp: s.fp, timestamps: Float64Array.from(order, (i) => t[i]!), values: Float64Array.from(order, (i) => s.values[i]!), flags: Uint8Array.from(order, (i) => s.flags[i]!) };
+}
+
 /**
  * Decodes RowBinary rows (fingerprint UInt64, times Array(Float64), values Array(Float64),
- * flags Array(UInt8)), each series' arrays sorted by time. A repeated timestamp keeps the later
- * sample (a re-sent sample with a new value).
+ * flags Array(UInt8)) into series in time order. A repeated timestamp keeps the later sample (a
+ * re-sent sample with a new value).
  */
 export function decodeSamples(buf: Buffer): DecodedSeries[] {
   const out: DecodedSeries[] = [];
@@ -159,7 +172,8 @@ export function decodeSamples(buf: Buffer): DecodedSeries[] {
   return out;
 }
 
-function dedupeTimes(s: DecodedSeries): DecodedSeries {
+function dedupeTimes(input: DecodedSeries): DecodedSeries {
+  const s = sortedByTime(input);
   const t = s.timestamps;
   let dup = false;
   for (let i = 1; i < t.length && !dup; i++) dup = t[i] === t[i - 1];
