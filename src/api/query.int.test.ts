@@ -103,6 +103,10 @@ describe('Prometheus query API', () => {
     expect(big.status).toBe(422);
     expect(big.body).toMatchObject({ errorType: 'execution', code: 'QUERY_LIMIT' });
     expect(big.body.error).toContain('too many samples');
+    // A subquery's intermediate results count too: 1 series × 86,400 one-second steps.
+    const sub = await get(`/api/v1/query?query=${encodeURIComponent('max_over_time(temperature[1d:1s])')}&time=${sec(T0 + 120_000)}`);
+    expect(sub.status).toBe(422);
+    expect(sub.body).toMatchObject({ code: 'QUERY_LIMIT' });
   });
 
   it('formats queries and answers the exemplar endpoint Grafana calls', async () => {

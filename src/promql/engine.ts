@@ -108,6 +108,14 @@ export class Evaluator {
 
   eval(e: Expr): Value {
     this.checkDeadline();
+    const v = this.evalNode(e);
+    // Every intermediate result is held as dense per-step arrays: bound them like loaded samples.
+    const cells = v.type === 'vector' ? v.series.length * this.n : v.type === 'matrix' ? v.series.reduce((sum, s) => sum + s.times.length, 0) : 0;
+    if (cells > this.ctx.limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
+    return v;
+  }
+
+  private evalNode(e: Expr): Value {
     switch (e.kind) {
       case 'number': return { type: 'scalar', values: new Float64Array(this.n).fill(e.value) };
       case 'string': return { type: 'string', value: e.value };
@@ -204,7 +212,7 @@ export class Evaluator {
     if (start < first) start += step;
     const steps: number[] = [];
     for (let t = start; t <= last; t += step) steps.push(t);
-    if (steps.length > 11_000 * 100) throw new QueryError('execution', 'subquery would evaluate too many steps');
+    if (steps.length > this.ctx.limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
     const inner = new Evaluator(steps, this.ctx).vector(e.expr);
     return inner.map((s) => {
       const idx: number[] = [];
