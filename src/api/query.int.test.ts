@@ -109,6 +109,12 @@ describe('Prometheus query API', () => {
     expect(sub.body).toMatchObject({ code: 'QUERY_LIMIT' });
   });
 
+  it('stops a query at its timeout with a timeout error', async () => {
+    const r = await get(`/api/v1/query?query=${encodeURIComponent('sum(http_requests_total)')}&time=${sec(T0 + 60_000)}&timeout=0s`);
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ errorType: 'timeout', code: 'QUERY_TIMEOUT' });
+  });
+
   it('formats queries and answers the exemplar endpoint Grafana calls', async () => {
     const f = await postForm('/api/v1/format_query', { query: 'sum(rate(foo{a="b"}[5m]))by(job)' });
     expect(f.body.data).toBe('sum by (job) (rate(foo{a="b"}[5m]))');

@@ -88,7 +88,7 @@ async function load(expr: Expr, range: EvalRange, select: SelectFn, limits: Engi
       series++;
       if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
       if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
-      if (Date.now() > limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+      if (Date.now() >= limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
     }
     loaded.set(sel, list);
   }
@@ -103,7 +103,7 @@ export class Evaluator {
   }
 
   private checkDeadline(): void {
-    if (Date.now() > this.ctx.limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+    if (Date.now() >= this.ctx.limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
   }
 
   eval(e: Expr): Value {
@@ -157,7 +157,9 @@ export class Evaluator {
     const at = atTime(sel.at, this.ctx.query);
     const lookback = this.ctx.limits.lookbackMs;
     const out: StepSeries[] = [];
+    let done = 0;
     for (const s of this.ctx.loaded.get(sel) ?? []) {
+      if ((++done & 255) === 0) this.checkDeadline();
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
       let any = false;
@@ -244,7 +246,9 @@ export class Evaluator {
     // The scalar arguments at each step, made once for all series.
     const scalarArgs = scalars.filter((x): x is Float64Array => x !== undefined);
     const argsAt = Array.from({ length: this.n }, (_, i) => scalarArgs.map((x) => x[i]!));
+    let done = 0;
     for (const s of series) {
+      if ((++done & 255) === 0) this.checkDeadline();
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
       let any = false;
