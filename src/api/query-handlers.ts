@@ -27,10 +27,11 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
     const timeout = durationParam(req, 'timeout');
     const deadline = Date.now() + Math.min(o.timeoutMs, timeout ?? Infinity);
     try {
-      return await evaluate(expr, range, (matchers, r) => reader.select(req.tenant, matchers, r), { ...o, deadline });
+      return await evaluate(expr, range, (matchers, r) => reader.select(req.tenant, matchers, r), { ...o, deadline, ...(req.signal ? { signal: req.signal } : {}) });
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       if (err.type === 'timeout') throw new ApiError('QUERY_TIMEOUT', err.message);
+      if (err.type === 'canceled') throw new ApiError('QUERY_CANCELED', err.message);
       if (err.type === 'bad_data') throw new ApiError('BAD_QUERY', err.message);
       throw new ApiError(err.limit ? 'QUERY_LIMIT' : 'QUERY_EXECUTION', err.message);
     }

@@ -34,7 +34,11 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       method: route.method,
       url: route.url,
       ...(route.admit ? { onRequest: (_req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => { try { route.admit!(); done(); } catch (err) { done(err as Error); } } } : {}),
-      handler: async (req, reply) => send(reply, await route.handler(toApiRequest(req, opts.defaultTenant))),
+      handler: async (req, reply) => {
+        const gone = new AbortController();
+        reply.raw.once('close', () => { if (!reply.raw.writableFinished) gone.abort(); });
+        return send(reply, await route.handler({ ...toApiRequest(req, opts.defaultTenant), signal: gone.signal }));
+      },
     });
   }
 

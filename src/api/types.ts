@@ -6,6 +6,8 @@ export interface ApiRequest {
   readonly query: ReadonlyMap<string, readonly string[]>;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
+  /** Aborted when the client goes away before the answer is written. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a handler returns; the adapter in server.ts writes it. */

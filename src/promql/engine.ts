@@ -20,6 +20,8 @@ export interface EngineLimits {
   maxSeries: number;
   /** Deadline, ms since the epoch. */
   deadline: number;
+  /** Aborted when nobody waits for the answer any more. */
+  signal?: AbortSignal;
 }
 
 /** Evaluation range; an instant query has start = end. */
@@ -88,7 +90,7 @@ async function load(expr: Expr, range: EvalRange, select: SelectFn, limits: Engi
       series++;
       if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
       if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
-      if (Date.now() >= limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+      checkLimits(limits);
     }
     loaded.set(sel, list);
   }
@@ -103,7 +105,7 @@ export class Evaluator {
   }
 
   private checkDeadline(): void {
-    if (Date.now() >= this.ctx.limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+    checkLimits(this.ctx.limits);
   }
 
   eval(e: Expr): Value {
@@ -289,6 +291,11 @@ export class Evaluator {
     if (new Set(out.map((s) => labelsKey(s.labels))).size !== out.length) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
     return { type: 'vector', series: out };
   }
+}
+
+function checkLimits(limits: EngineLimits): void {
+  if (limits.signal?.aborted) throw new QueryError('canceled', 'query was canceled in query execution');
+  if (Date.now() >= limits.deadline) throw new QueryError('timeout', 'query timed out in query execution');
 }
 
 function checkSmoothing(sf: Float64Array, tf: Float64Array): void {

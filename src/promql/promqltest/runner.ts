@@ -17,7 +17,7 @@ export interface EvalCase {
   run: () => Promise<void>;
 }
 
-interface StoredSeries {
+export interface StoredSeries {
   labels: Labels;
   t: number[];
   v: number[];
