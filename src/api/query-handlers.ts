@@ -7,7 +7,7 @@ import { compareLabels, formatValue, QueryError, type Value } from '../promql/va
 import type { Expr } from '../promql/ast.js';
 import type { MetricsReader } from '../storage/interface.js';
 import { ApiError } from './errors.js';
-import { parseTime, single } from './params.js';
+import { limit, parseTime, single } from './params.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 export interface QueryOptions {
@@ -44,7 +44,7 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
       const t = single(req, 'time');
       const at = t === undefined || t === '' ? now() : parseTime(t, 'time');
       const value = await run(req, expr, { start: at, end: at, step: 1000 });
-      return ok(instantResult(value, at));
+      return truncated(instantResult(value, at), limit(req));
     },
 
     /** GET|POST /api/v1/query_range */
@@ -62,7 +62,7 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
       const type = typeOf(expr);
       if (type !== 'scalar' && type !== 'vector') throw new ApiError('BAD_QUERY', `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
       const value = await run(req, expr, { start, end, step });
-      return ok(rangeResult(value, start, step));
+      return truncated(rangeResult(value, start, step), limit(req));
     },
 
     /** GET|POST /api/v1/format_query */
@@ -74,6 +74,15 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
       return Promise.resolve(ok([]));
     },
   };
+}
+
+/**
+ * The `limit` parameter (as in Prometheus 3): at most that many series, with a warning when
+ * some were left out. Range results are sorted, so the first ones by labels are kept.
+ */
+function truncated(data: { resultType: string; result: unknown }, max: number): ApiResponse {
+  if (!Array.isArray(data.result) || data.resultType === 'scalar' || data.resultType === 'string' || data.result.length <= max) return ok(data);
+  return ok({ ...data, result: data.result.slice(0, max) }, [`results truncated due to limit`]);
 }
 
 function parseParam(req: ApiRequest): Expr {
@@ -105,7 +114,7 @@ function durationParam(req: ApiRequest, name: string): number | undefined {
 
 const seconds = (ms: number) => ms / 1000;
 
-function instantResult(v: Value, at: number): unknown {
+function instantResult(v: Value, at: number): { resultType: string; result: unknown } {
   switch (v.type) {
     case 'scalar': return { resultType: 'scalar', result: [seconds(at), formatValue(v.values[0]!)] };
     case 'string': return { resultType: 'string', result: [seconds(at), v.value] };
@@ -119,7 +128,7 @@ function instantResult(v: Value, at: number): unknown {
   }
 }
 
-function rangeResult(v: Value, start: number, step: number): unknown {
+function rangeResult(v: Value, start: number, step: number): { resultType: string; result: unknown } {
   const time = (i: number) => seconds(start + i * step);
   if (v.type === 'scalar') return { resultType: 'matrix', result: [{ metric: {}, values: Array.from(v.values, (x, i): Point => [time(i), formatValue(x)]) }] };
   if (v.type !== 'vector') throw new ApiError('INTERNAL', `range query produced a ${v.type}`);

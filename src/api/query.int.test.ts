@@ -109,6 +109,15 @@ describe('Prometheus query API', () => {
     expect(sub.body).toMatchObject({ code: 'QUERY_LIMIT' });
   });
 
+  it('keeps at most `limit` series and warns about the rest', async () => {
+    const r = await get(`/api/v1/query_range?query=http_requests_total&start=${sec(T0)}&end=${sec(T0 + 60_000)}&step=60&limit=1`);
+    const body = r.body as unknown as { data: { result: { metric: Record<string, string> }[] }; warnings: string[] };
+    expect(body.data.result.map((s) => s.metric.code)).toEqual(['200']);
+    expect(body.warnings).toEqual(['results truncated due to limit']);
+    const all = await get(`/api/v1/query?query=http_requests_total&time=${sec(T0 + 60_000)}&limit=5`);
+    expect((all.body as unknown as { warnings?: string[] }).warnings).toBeUndefined();
+  });
+
   it('stops a query at its timeout with a timeout error', async () => {
     const r = await get(`/api/v1/query?query=${encodeURIComponent('sum(http_requests_total)')}&time=${sec(T0 + 60_000)}&timeout=0s`);
     expect(r.status).toBe(503);
