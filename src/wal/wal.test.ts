@@ -24,6 +24,26 @@ function newWal(dir: string, onDurable: (e: WalEntry[]) => void = () => undefine
   return new Wal({ dir, segmentBytes, onDurable, warn: () => undefined });
 }
 
+/** A WAL in a fresh directory holding one record per block; returns its segment's path. */
+async function walWith(blocks: number[][]): Promise<{ dir: string; path: string }> {
+  const d = tempDir('wal');
+  dirs.push(d);
+  const wal = newWal(d.path);
+  wal.replay();
+  await wal.open();
+  for (const b of blocks) await wal.append(block(b));
+  await wal.close();
+  const seg = readdirSync(d.path).find((f) => f.endsWith('.wal'))!;
+  return { dir: d.path, path: join(d.path, seg) };
+}
+
+/** Replays `dir` in a new WAL; returns the pending values and the warnings. */
+function replayed(dir: string): { pending: number[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const wal = new Wal({ dir, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
+  return { pending: values(wal.replay().pending), warnings };
+}
+
 describe('Wal', () => {
   it('replays every appended record after a restart', async () => {
     const d = tempDir('wal');
@@ -42,41 +62,23 @@ describe('Wal', () => {
   });
 
   it('cuts off a torn record at the end of a segment and keeps what came before', async () => {
-    const d = tempDir('wal');
-    dirs.push(d);
-    const wal = newWal(d.path);
-    wal.replay();
-    await wal.open();
-    await wal.append(block([7]));
-    await wal.close();
-    const seg = readdirSync(d.path).find((f) => f.endsWith('.wal'))!;
-    const size = statSync(join(d.path, seg)).size;
-    appendFileSync(join(d.path, seg), Buffer.from([50, 0, 0, 0, 1, 2, 3]));
-    const warnings: string[] = [];
-    const again = new Wal({ dir: d.path, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
-    expect(values(again.replay().pending)).toEqual([7]);
-    expect(statSync(join(d.path, seg)).size).toBe(size);
+    const { dir, path } = await walWith([[7]]);
+    const size = statSync(path).size;
+    appendFileSync(path, Buffer.from([50, 0, 0, 0, 1, 2, 3]));
+    const { pending, warnings } = replayed(dir);
+    expect(pending).toEqual([7]);
+    expect(statSync(path).size).toBe(size);
     expect(warnings[0]).toMatch(/torn record/);
   });
 
   it('keeps a corrupt (not torn) tail beside the segment instead of dropping it', async () => {
-    const d = tempDir('wal');
-    dirs.push(d);
-    const wal = newWal(d.path);
-    wal.replay();
-    await wal.open();
-    await wal.append(block([1]));
-    await wal.append(block([2]));
-    await wal.close();
-    const seg = readdirSync(d.path).find((f) => f.endsWith('.wal'))!;
-    const path = join(d.path, seg);
+    const { dir, path } = await walWith([[1], [2]]);
     const bytes = readFileSync(path);
     const second = bytes.length / 2;
     bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0xff; // flip bits inside the second record
     writeFileSync(path, bytes);
-    const warnings: string[] = [];
-    const again = new Wal({ dir: d.path, segmentBytes: 1 << 20, onDurable: () => undefined, warn: (m) => warnings.push(m) });
-    expect(values(again.replay().pending)).toEqual([1]);
+    const { pending, warnings } = replayed(dir);
+    expect(pending).toEqual([1]);
     expect(warnings[0]).toMatch(/checksum error at byte/);
     expect(readFileSync(`${path}.corrupt-${second}`).length).toBe(second);
   });
