@@ -1,26 +1,16 @@
 import type { AtModifier, Expr, VectorSelector } from './ast.js';
+import { formatDuration } from '../util/duration.js';
 import { formatValue } from './value.js';
 
-const UNITS: [string, number][] = [['y', 365 * 86_400_000], ['w', 7 * 86_400_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
-
-/** A duration the way Prometheus prints one (`1h30m`, `90s` as `1m30s`, `0s`). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = Math.abs(ms);
-  let out = ms < 0 ? '-' : '';
-  for (const [unit, size] of UNITS) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out;
+/** A duration the way Prometheus prints one; offsets may be negative. */
+function duration(ms: number): string {
+  return (ms < 0 ? '-' : '') + formatDuration(Math.abs(ms));
 }
 
 function modifiers(offsetMs: number, at: AtModifier | undefined): string {
   let out = '';
   if (at !== undefined) out += at === 'start' || at === 'end' ? ` @ ${at}()` : ` @ ${(at / 1000).toFixed(3)}`;
-  if (offsetMs !== 0) out += ` offset ${formatDuration(offsetMs)}`;
+  if (offsetMs !== 0) out += ` offset ${duration(offsetMs)}`;
   return out;
 }
 
@@ -40,8 +30,8 @@ export function format(e: Expr): string {
     case 'number': return formatValue(e.value).replace('+Inf', 'Inf');
     case 'string': return JSON.stringify(e.value);
     case 'vector': return selector(e) + modifiers(e.offsetMs, e.at);
-    case 'matrix': return `${selector(e.selector)}[${formatDuration(e.rangeMs)}]${modifiers(e.selector.offsetMs, e.selector.at)}`;
-    case 'subquery': return `${format(e.expr)}[${formatDuration(e.rangeMs)}:${e.stepMs ? formatDuration(e.stepMs) : ''}]${modifiers(e.offsetMs, e.at)}`;
+    case 'matrix': return `${selector(e.selector)}[${duration(e.rangeMs)}]${modifiers(e.selector.offsetMs, e.selector.at)}`;
+    case 'subquery': return `${format(e.expr)}[${duration(e.rangeMs)}:${e.stepMs ? duration(e.stepMs) : ''}]${modifiers(e.offsetMs, e.at)}`;
     case 'paren': return `(${format(e.expr)})`;
     case 'unary': return `${e.op}${format(e.expr)}`;
     case 'call': return `${e.func}(${e.args.map(format).join(', ')})`;

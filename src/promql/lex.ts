@@ -1,3 +1,5 @@
+import { parseDuration as durationMs } from '../util/duration.js';
+
 /**
  * The PromQL lexer: the tokens of Prometheus's Go lexer (promql/parser/lex.go) with the same
  * rules for identifiers, keywords, numbers, durations and Go-quoted strings.
@@ -30,15 +32,13 @@ function position(query: string, pos: number): string {
   return `${line}:${col}`;
 }
 
-const DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
-const UNIT_MS: Record<string, number> = { y: 365 * 86_400_000, w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-
 /** Milliseconds of a Prometheus duration (`1h30m`, `5m`, `100ms`); undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
-  if (text === '' || !DURATION.test(text)) return undefined;
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+)(ms|[ywdhms])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return ms;
+  try {
+    return text === '0' ? undefined : durationMs(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tokenizes the whole query; throws PromqlSyntaxError with Prometheus-like messages. */
