@@ -247,7 +247,8 @@ export class Evaluator {
     const keepName = e.func === 'last_over_time';
     // The scalar arguments at each step, made once for all series.
     const scalarArgs = scalars.filter((x): x is Float64Array => x !== undefined);
-    const argsAt = Array.from({ length: this.n }, (_, i) => scalarArgs.map((x) => x[i]!));
+    const noArgs: number[] = [];
+    const argsAt = scalarArgs.length > 0 ? Array.from({ length: this.n }, (_, i) => scalarArgs.map((x) => x[i]!)) : undefined;
     let done = 0;
     for (const s of series) {
       if ((++done & 255) === 0) this.checkDeadline();
@@ -273,7 +274,7 @@ export class Evaluator {
         w.to = hi;
         w.rangeStart = start;
         w.rangeEnd = ref;
-        const r = fn(w, argsAt[i]!);
+        const r = fn(w, argsAt?.[i] ?? noArgs);
         if (r === undefined) continue;
         values[i] = r;
         has[i] = 1;
