@@ -190,6 +190,8 @@ export class Evaluator {
     if (!raw) {
       raw = (this.ctx.loaded.get(sel) ?? []).map((s) => {
         const n = s.timestamps.length;
+        // Without staleness markers (the usual case) the stored arrays serve as they are.
+        if (s.flags.every((f) => (f & STALE_FLAG) === 0)) return { labels: s.labels, times: s.timestamps, values: s.values };
         const times = new Float64Array(n);
         const values = new Float64Array(n);
         let k = 0;

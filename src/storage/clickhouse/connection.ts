@@ -1,7 +1,7 @@
 import type { Sql } from './sql.js';
 
 /** Output formats the storage module reads. */
-export type ReadFormat = 'JSONEachRow' | 'TabSeparated' | 'RowBinary';
+export type ReadFormat = 'JSONEachRow' | 'TabSeparated' | 'RowBinary' | 'Native';
 
 /** Binary formats rows are inserted in. Both concatenate: many pieces make one valid payload. */
 export type InsertFormat = 'RowBinary' | 'Native';

@@ -1,12 +1,13 @@
 import type { LabelMatcher, Labels, MetricMetadata, SeriesSamples, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
+import { readNativeColumns } from './native-columns.js';
 import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
 
 const DAY_MS = 86_400_000;
 /** Fingerprints per samples query; bounds the parameter size. */
-const FINGERPRINTS_PER_QUERY = 5000;
+const FINGERPRINTS_PER_QUERY = 1000;
 
 interface SeriesRow {
   fp: string;
@@ -34,27 +35,46 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
   async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
     const condition = matchers.length ? join(matchers.map(matcherCondition), sql` AND `) : sql`1`;
     const rows = await this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < rows.length; i += FINGERPRINTS_PER_QUERY) {
-      const chunk = rows.slice(i, i + FINGERPRINTS_PER_QUERY);
-      const byFp = new Map(chunk.map((r) => [r.fp, r]));
-      const names = [...new Set(chunk.map((r) => r.metric_name))];
-      // One row per series with its samples as arrays (the client copies arrays instead of
-      // decoding a row per sample), grouped in storage order: one thread reads the parts in
-      // key order, so each array is in time order (decodeSamples checks and sorts if not).
-      // (Separate groupArray()s of the columns came back in different orders here; one array of
-      // tuples keeps each sample together.)
-      const q = sql`SELECT fingerprint, arrayMap(s -> s.1, points) AS times, arrayMap(s -> s.2, points) AS vals, arrayMap(s -> s.3, points) AS flag_bits
-FROM (SELECT fingerprint, groupArray((toFloat64(unix_milli), ${VALUE}, flags)) AS points FROM (SELECT fingerprint, unix_milli, mantissa, decimals, flags FROM ${database(this.db)}.${ident('samples')}
-  WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
-    AND fingerprint IN ${param('Array(UInt64)', chunk.map((r) => r.fp))}
-    AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
-  ORDER BY metric_name, fingerprint, unix_milli)
-GROUP BY fingerprint) SETTINGS optimize_aggregation_in_order = 1, max_threads = 1`;
-      for (const s of decodeSamples(await this.conn.query(render(q), 'RowBinary'))) {
-        const row = byFp.get(s.fp);
-        if (row) yield { labels: toLabels(row), timestamps: s.timestamps, values: s.values, flags: s.flags };
-      }
+    // The next chunk is read while the caller evaluates this one (the engine runs in its own
+    // threads); a rejected read ahead is marked handled so that stopping early is quiet.
+    let ahead: Promise<SeriesSamples[]> | undefined;
+    const fetch = (from: number) => {
+      const p = this.samples(tenant, rows.slice(from, from + FINGERPRINTS_PER_QUERY), range);
+      p.catch(() => undefined);
+      return p;
+    };
+    if (rows.length) ahead = fetch(0);
+    for (let i = 0; ahead; i += FINGERPRINTS_PER_QUERY) {
+      const current = await ahead;
+      ahead = i + FINGERPRINTS_PER_QUERY < rows.length ? fetch(i + FINGERPRINTS_PER_QUERY) : undefined;
+      yield* current;
     }
+  }
+
+  /**
+   * The samples of `chunk` (series rows) in the range. Rows come back as narrow columns in key
+   * order — series index (UInt16), time (UInt32 offset from the range start when the range allows),
+   * value, flags — and each series gets views of the shared column arrays.
+   */
+  private async samples(tenant: string, chunk: SeriesRow[], range: TimeRange): Promise<SeriesSamples[]> {
+    const names = [...new Set(chunk.map((r) => r.metric_name))];
+    const fps = chunk.map((r) => r.fp);
+    const offsetTimes = range.end - range.start < 2 ** 32;
+    const time = offsetTimes ? sql`toUInt32(unix_milli - ${param('Int64', range.start)})` : sql`toFloat64(unix_milli)`;
+    const q = sql`SELECT transform(fingerprint, ${param('Array(UInt64)', fps)}, range(toUInt16(${param('UInt64', fps.length)})), toUInt16(65535)) AS i, ${time} AS t, ${VALUE} AS v, flags
+FROM ${database(this.db)}.${ident('samples')}
+WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param('Array(String)', names)}
+  AND fingerprint IN ${param('Array(UInt64)', fps)}
+  AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
+ORDER BY metric_name, fingerprint, unix_milli`;
+    const buf = await this.conn.query(render(q), 'Native');
+    const { rows, columns } = offsetTimes
+      ? readNativeColumns(buf, { i: 'UInt16', t: 'UInt32', v: 'Float64', flags: 'UInt8' })
+      : readNativeColumns(buf, { i: 'UInt16', t: 'Float64', v: 'Float64', flags: 'UInt8' });
+    const times = new Float64Array(rows);
+    const base = offsetTimes ? range.start : 0;
+    for (let k = 0; k < rows; k++) times[k] = base + columns.t[k]!;
+    return seriesViews(chunk, columns.i, times, columns.v, columns.flags);
   }
 
   async series(tenant: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]> {
@@ -119,72 +139,43 @@ function lines(buf: Buffer, key: string): string[] {
   return parseJsonRows<Record<string, string>>(buf).map((r) => r[key]!);
 }
 
-interface DecodedSeries {
-  fp: string;
-  timestamps: Float64Array;
-  values: Float64Array;
-  flags: Uint8Array;
-}
-
-/** The series with its samples in time order (a stable sort: equal times keep their order). */
-function sortedByTime(s: DecodedSeries): DecodedSeries {
-  const t = s.timestamps;
-  let sorted = true;
-  for (let i = 1; i < t.length && sorted; i++) sorted = t[i]! >= t[i - 1]!;
-  if (sorted) return s;
-  const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]! || a - b);
-  return { fp: s.fp, timestamps: Float64Array.from(order, (i) => t[i]!), values: Float64Array.from(order, (i) => s.values[i]!), flags: Uint8Array.from(order, (i) => s.flags[i]!) };
-}
-
 /**
- * Decodes RowBinary rows (fingerprint UInt64, times Array(Float64), values Array(Float64),
- * flags Array(UInt8)) into series in time order. A repeated timestamp keeps the later sample (a
- * re-sent sample with a new value).
+ * Splits key-ordered rows into one series per chunk entry, in chunk order. Of a timestamp stored
+ * twice (a sample re-sent with another value after a restart) one row is kept.
  */
-export function decodeSamples(buf: Buffer): DecodedSeries[] {
-  const out: DecodedSeries[] = [];
-  let p = 0;
-  const varint = () => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = buf[p++]!;
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
+function seriesViews(chunk: readonly SeriesRow[], index: Uint16Array, times: Float64Array, values: Float64Array, flags: Uint8Array): SeriesSamples[] {
+  const from = new Int32Array(chunk.length).fill(-1);
+  const to = new Int32Array(chunk.length);
+  for (let k = 0; k < index.length;) {
+    const s = index[k]!;
+    let e = k + 1;
+    while (e < index.length && index[e] === s) e++;
+    if (s < chunk.length) {
+      from[s] = k;
+      to[s] = e;
     }
-  };
-  // Copies into fresh (aligned) memory: typed-array views need 8-byte alignment.
-  const f64 = (n: number) => {
-    const a = new Float64Array(n);
-    new Uint8Array(a.buffer).set(buf.subarray(p, p + n * 8));
-    p += n * 8;
-    return a;
-  };
-  while (p < buf.length) {
-    const fp = buf.readBigUInt64LE(p).toString();
-    p += 8;
-    const timestamps = f64(varint());
-    const values = f64(varint());
-    const n = varint();
-    const flags = Uint8Array.prototype.slice.call(buf, p, p + n);
-    p += n;
-    out.push(dedupeTimes({ fp, timestamps, values, flags }));
+    k = e;
   }
+  const out: SeriesSamples[] = [];
+  chunk.forEach((row, s) => {
+    if (from[s]! < 0) return;
+    const end = dedupeTimes(times, values, flags, from[s]!, to[s]!);
+    out.push({ labels: toLabels(row), timestamps: times.subarray(from[s], end), values: values.subarray(from[s], end), flags: flags.subarray(from[s], end) });
+  });
   return out;
 }
 
-function dedupeTimes(input: DecodedSeries): DecodedSeries {
-  const s = sortedByTime(input);
-  const t = s.timestamps;
-  let dup = false;
-  for (let i = 1; i < t.length && !dup; i++) dup = t[i] === t[i - 1];
-  if (!dup) return s;
-  let k = 0;
-  for (let i = 0; i < t.length; i++) {
-    if (k > 0 && t[k - 1] === t[i]) k--;
-    t[k] = t[i]!;
-    s.values[k] = s.values[i]!;
-    s.flags[k] = s.flags[i]!;
-    k++;
+/** Removes repeated timestamps in [from, to) in place (keeping the last row of each); returns the new end. */
+function dedupeTimes(t: Float64Array, v: Float64Array, f: Uint8Array, from: number, to: number): number {
+  let k = from + 1;
+  while (k < to && t[k] !== t[k - 1]) k++;
+  if (k >= to) return to;
+  let w = k - 1;
+  for (let r = k; r < to; r++) {
+    if (t[r] !== t[w]) w++;
+    t[w] = t[r]!;
+    v[w] = v[r]!;
+    f[w] = f[r]!;
   }
-  return { fp: s.fp, timestamps: t.slice(0, k), values: s.values.slice(0, k), flags: s.flags.slice(0, k) };
+  return w + 1;
 }

@@ -123,4 +123,44 @@ describe('ClickHouseStorage on chDB', () => {
     const out = await conn.query(render(sql`SELECT count(), uniqExact(metric_name), sum(value) FROM t1.samples WHERE tenant = 'wide'`), 'TabSeparated');
     expect(out.toString().trim().split('\t').map(Number)).toEqual([66_002, 66_000, 65_999 * 33_000 + 2.5 + 0.125]);
   });
+
+  it('reads many series in chunks, over ranges longer than 49 days, and stops early quietly', async () => {
+    const b = new BlockBuilder();
+    const refs = Array.from({ length: 2_500 }, (_, i) => makeSeriesRef('many', 'm', [['i', String(i)]]));
+    for (const r of refs) b.series(r, T0);
+    refs.forEach((r, i) => {
+      for (let k = 0; k < 3; k++) b.sample(r, T0 + k * 1000, i + k / 4, 0);
+    });
+    await storage.write([b.finish()], 'tok-3');
+    const all = await collect(storage.select('many', [{ name: '__name__', type: '=', value: 'm' }], range));
+    expect(all).toHaveLength(2_500);
+    for (const s of all) {
+      const i = Number(s.labels.i);
+      expect(Array.from(s.values)).toEqual([i, i + 0.25, i + 0.5]);
+      expect(Array.from(s.timestamps)).toEqual([T0, T0 + 1000, T0 + 2000]);
+    }
+    const long = await collect(storage.select('many', [{ name: 'i', type: '=', value: '7' }], { start: T0 - 60 * 86_400_000, end: T0 + 86_400_000 }));
+    expect(Array.from(long[0]!.timestamps)).toEqual([T0, T0 + 1000, T0 + 2000]);
+    for await (const s of storage.select('many', [{ name: '__name__', type: '=', value: 'm' }], range)) {
+      expect(s.values).toHaveLength(3);
+      break; // the chunk read ahead is dropped without an unhandled rejection
+    }
+  });
+
+  it('keeps one sample of a timestamp stored twice', async () => {
+    const b = new BlockBuilder();
+    const r = makeSeriesRef('twice', 'm', []);
+    b.series(r, T0);
+    b.sample(r, T0, 1, 0);
+    b.sample(r, T0 + 1000, 2, 0);
+    await storage.write([b.finish()], 'tok-4');
+    const again = new BlockBuilder();
+    again.sample(r, T0 + 1000, 5, 0); // re-sent after a restart, with another value
+    again.sample(r, T0 + 2000, 3, 0);
+    await storage.write([again.finish()], 'tok-5');
+    const [s] = await collect(storage.select('twice', [{ name: '__name__', type: '=', value: 'm' }], range));
+    expect(Array.from(s!.timestamps)).toEqual([T0, T0 + 1000, T0 + 2000]);
+    expect([2, 5]).toContain(s!.values[1]);
+    expect([s!.values[0], s!.values[2]]).toEqual([1, 3]);
+  });
 });
