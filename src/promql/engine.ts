@@ -1,9 +1,11 @@
-import { STALE_FLAG, type Labels, type LabelMatcher, type SeriesSamples, type TimeRange } from '../storage/interface.js';
+import { type Labels, type LabelMatcher, type SeriesSamples, type TimeRange } from '../storage/interface.js';
 import { aggregate } from './aggregate.js';
-import type { AtModifier, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
+import type { AggregateExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { binary } from './binary.js';
 import { callInstant } from './functions-instant.js';
-import { RANGE_FUNCTIONS, type Window } from './functions-range.js';
+import { RANGE_FUNCTIONS } from './functions-range.js';
+import { planSelector, runPlan, streamPlan, type StreamPlan } from './stream.js';
+import { atTime, instantSteps, RangeStepper, withoutStale, type Grid } from './series-steps.js';
 import { labelsKey, mergeSameLabels, QueryError, type RawSeries, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 /** Where selectors read raw samples from (the storage module's MetricsReader.select). */
@@ -22,6 +24,8 @@ export interface EngineLimits {
   deadline: number;
   /** Aborted when nobody waits for the answer any more. */
   signal?: AbortSignal;
+  /** false: every aggregation node by node, none streamed (tests compare both ways). */
+  stream?: boolean;
 }
 
 /** Evaluation range; an instant query has start = end. */
@@ -34,71 +38,107 @@ export interface EvalRange {
 /**
  * Evaluates a checked expression over raw samples: loads every selector's series once for the
  * whole range, then evaluates node by node over all steps at once (values per series and step).
+ * Aggregations of the common shapes are computed while their series stream in (stream.ts).
  */
 export async function evaluate(expr: Expr, range: EvalRange, select: SelectFn, limits: EngineLimits): Promise<Value> {
-  const loaded = await load(expr, range, select, limits);
   const steps: number[] = [];
   for (let t = range.start; t <= range.end; t += range.step) steps.push(t);
-  return new Evaluator(steps, { query: range, loaded, limits }).eval(expr);
+  const ctx: Context = { query: range, loaded: new Map(), streamed: new Map(), limits };
+  const ev = new Evaluator(steps, ctx);
+  await load(expr, ev, select);
+  return ev.eval(expr);
 }
 
 interface Context {
   query: EvalRange;
   loaded: Map<VectorSelector, SeriesSamples[]>;
+  /** Results of aggregations computed while loading. */
+  streamed: Map<AggregateExpr, StepSeries[]>;
   limits: EngineLimits;
 }
 
-function atTime(at: AtModifier | undefined, query: EvalRange): number | undefined {
-  return at === 'start' ? query.start : at === 'end' ? query.end : at;
+/** Counts what a query loads against its limits. */
+function budget(limits: EngineLimits): (s: SeriesSamples) => void {
+  let samples = 0;
+  let series = 0;
+  return (s) => {
+    samples += s.timestamps.length;
+    series++;
+    if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
+    if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
+    checkLimits(limits);
+  };
 }
 
-/** Loads the samples of every selector for the time it will be read over. */
-async function load(expr: Expr, range: EvalRange, select: SelectFn, limits: EngineLimits): Promise<Map<VectorSelector, SeriesSamples[]>> {
+async function* counted(series: AsyncIterable<SeriesSamples>, take: (s: SeriesSamples) => void): AsyncIterable<SeriesSamples> {
+  for await (const s of series) {
+    take(s);
+    yield s;
+  }
+}
+
+/**
+ * Loads the samples of every selector for the time it will be read over, and computes the
+ * streamable aggregations at the query's own steps (not those inside subqueries).
+ */
+async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> {
+  const { query: range, limits } = ev.ctx;
   const windows = new Map<VectorSelector, TimeRange>();
-  const visit = (e: Expr, start: number, end: number): void => {
-    const widen = (sel: VectorSelector, before: number, s: number, en: number) => {
-      const at = atTime(sel.at, range);
-      const lo = (at ?? s) - sel.offsetMs - before;
-      const hi = (at ?? en) - sel.offsetMs;
-      const w = windows.get(sel);
-      windows.set(sel, w ? { start: Math.min(w.start, lo), end: Math.max(w.end, hi) } : { start: lo, end: hi });
+  const plans: { plan: StreamPlan; window: TimeRange }[] = [];
+  const windowOf = (sel: VectorSelector, before: number, s: number, en: number): TimeRange => {
+    const at = atTime(sel.at, range);
+    return { start: (at ?? s) - sel.offsetMs - before, end: (at ?? en) - sel.offsetMs };
+  };
+  const visit = (e: Expr, start: number, end: number, top: boolean): void => {
+    const widen = (sel: VectorSelector, before: number) => {
+      const w = windowOf(sel, before, start, end);
+      const had = windows.get(sel);
+      windows.set(sel, had ? { start: Math.min(had.start, w.start), end: Math.max(had.end, w.end) } : w);
     };
     switch (e.kind) {
-      case 'vector': widen(e, limits.lookbackMs, start, end); return;
-      case 'matrix': widen(e.selector, e.rangeMs, start, end); return;
+      case 'vector': widen(e, limits.lookbackMs); return;
+      case 'matrix': widen(e.selector, e.rangeMs); return;
       case 'subquery': {
         const at = atTime(e.at, range);
-        visit(e.expr, (at ?? start) - e.offsetMs - e.rangeMs, (at ?? end) - e.offsetMs);
+        visit(e.expr, (at ?? start) - e.offsetMs - e.rangeMs, (at ?? end) - e.offsetMs, false);
         return;
       }
-      case 'paren': case 'unary': visit(e.expr, start, end); return;
-      case 'binary': visit(e.lhs, start, end); visit(e.rhs, start, end); return;
-      case 'aggregate': visit(e.expr, start, end); if (e.param) visit(e.param, start, end); return;
-      case 'call': for (const a of e.args) visit(a, start, end); return;
+      case 'paren': case 'unary': visit(e.expr, start, end, top); return;
+      case 'binary': visit(e.lhs, start, end, top); visit(e.rhs, start, end, top); return;
+      case 'aggregate': {
+        const plan = top && limits.stream !== false ? streamPlan(e, ev.n) : undefined;
+        if (plan) {
+          const { selector, before } = planSelector(plan, limits.lookbackMs);
+          plans.push({ plan, window: windowOf(selector, before, start, end) });
+          return;
+        }
+        visit(e.expr, start, end, top);
+        if (e.param) visit(e.param, start, end, top);
+        return;
+      }
+      case 'call': for (const a of e.args) visit(a, start, end, top); return;
       default: return;
     }
   };
-  visit(expr, range.start, range.end);
-  const loaded = new Map<VectorSelector, SeriesSamples[]>();
-  let samples = 0;
-  let series = 0;
+  visit(expr, range.start, range.end, true);
+  const take = budget(limits);
   for (const [sel, window] of windows) {
     const list: SeriesSamples[] = [];
-    for await (const s of select(sel.matchers, window)) {
-      list.push(s);
-      samples += s.timestamps.length;
-      series++;
-      if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
-      if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
-      checkLimits(limits);
-    }
-    loaded.set(sel, list);
+    for await (const s of counted(select(sel.matchers, window), take)) list.push(s);
+    ev.ctx.loaded.set(sel, list);
   }
-  return loaded;
+  for (const { plan, window } of plans) {
+    const { selector } = planSelector(plan, limits.lookbackMs);
+    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window), take), ev, limits.lookbackMs, () => { checkLimits(limits); }));
+  }
 }
 
-export class Evaluator {
+export class Evaluator implements Grid {
   constructor(readonly steps: number[], readonly ctx: Context) {}
+
+  get query(): EvalRange {
+    return this.ctx.query;
+  }
 
   get n(): number {
     return this.steps.length;
@@ -133,7 +173,11 @@ export class Evaluator {
         return { type: 'vector', series: mergeSameLabels(v.series.map((s) => ({ labels: withoutName(s.labels), values: s.values.map((x) => -x), has: s.has })), this.n) };
       }
       case 'binary': return binary(e, this.eval(e.lhs), this.eval(e.rhs), this.n);
-      case 'aggregate': return aggregate(e, this.vector(e.expr), e.param ? this.eval(e.param) : undefined, this.n);
+      case 'aggregate': {
+        const streamed = this.ctx.streamed.get(e);
+        if (streamed) return { type: 'vector', series: streamed };
+        return aggregate(e, this.vector(e.expr), e.param ? this.eval(e.param) : undefined, this.n);
+      }
       case 'call': return this.call(e);
     }
   }
@@ -156,28 +200,13 @@ export class Evaluator {
    * `times`: the samples' timestamps (seconds) instead of their values (for timestamp()).
    */
   selectInstant(sel: VectorSelector, times = false): StepSeries[] {
-    const at = atTime(sel.at, this.ctx.query);
-    const lookback = this.ctx.limits.lookbackMs;
     const out: StepSeries[] = [];
     let done = 0;
     for (const s of this.ctx.loaded.get(sel) ?? []) {
       if ((++done & 255) === 0) this.checkDeadline();
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
-      let any = false;
-      let j = 0;
-      const ts = s.timestamps;
-      for (let i = 0; i < this.n; i++) {
-        const ref = (at ?? this.steps[i]!) - sel.offsetMs;
-        if (at !== undefined) j = 0;
-        while (j < ts.length && ts[j]! <= ref) j++;
-        const k = j - 1;
-        if (k < 0 || ts[k]! < ref - lookback || (s.flags[k]! & STALE_FLAG) !== 0) continue;
-        values[i] = times ? ts[k]! / 1000 : s.values[k]!;
-        has[i] = 1;
-        any = true;
-      }
-      if (any) out.push({ labels: s.labels, values, has });
+      if (instantSteps(s, sel, this, this.ctx.limits.lookbackMs, times, values, has)) out.push({ labels: s.labels, values, has });
     }
     return out;
   }
@@ -188,21 +217,7 @@ export class Evaluator {
   private rawSeries(sel: VectorSelector): RawSeries[] {
     let raw = this.rawCache.get(sel);
     if (!raw) {
-      raw = (this.ctx.loaded.get(sel) ?? []).map((s) => {
-        const n = s.timestamps.length;
-        // Without staleness markers (the usual case) the stored arrays serve as they are.
-        if (s.flags.every((f) => (f & STALE_FLAG) === 0)) return { labels: s.labels, times: s.timestamps, values: s.values };
-        const times = new Float64Array(n);
-        const values = new Float64Array(n);
-        let k = 0;
-        for (let i = 0; i < n; i++) {
-          if ((s.flags[i]! & STALE_FLAG) !== 0) continue;
-          times[k] = s.timestamps[i]!;
-          values[k] = s.values[i]!;
-          k++;
-        }
-        return { labels: s.labels, times: k === n ? times : times.slice(0, k), values: k === n ? values : values.slice(0, k) };
-      });
+      raw = (this.ctx.loaded.get(sel) ?? []).map(withoutStale);
       this.rawCache.set(sel, raw);
     }
     return raw;
@@ -239,50 +254,18 @@ export class Evaluator {
     const arg = unwrapParen(e.args[matrixIndex]!) as MatrixSelector | SubqueryExpr;
     const scalars = e.args.map((a, i) => (i === matrixIndex ? undefined : this.scalar(a)));
     const series = arg.kind === 'matrix' ? this.rawSeries(arg.selector) : this.subquery(arg);
-    const rangeMs = arg.rangeMs;
     const mod = arg.kind === 'matrix' ? arg.selector : arg;
-    const at = atTime(mod.at, this.ctx.query);
     if (e.func === 'holt_winters' || e.func === 'double_exponential_smoothing') checkSmoothing(scalars[1]!, scalars[2]!);
     const out: StepSeries[] = [];
     const present = new Uint8Array(this.n);
-    const fn = RANGE_FUNCTIONS[e.func];
     const keepName = e.func === 'last_over_time';
-    // The scalar arguments at each step, made once for all series.
-    const scalarArgs = scalars.filter((x): x is Float64Array => x !== undefined);
-    const noArgs: number[] = [];
-    const argsAt = scalarArgs.length > 0 ? Array.from({ length: this.n }, (_, i) => scalarArgs.map((x) => x[i]!)) : undefined;
+    const stepper = new RangeStepper(e.func, arg.rangeMs, mod.offsetMs, mod.at, this, scalars.filter((x): x is Float64Array => x !== undefined));
     let done = 0;
     for (const s of series) {
       if ((++done & 255) === 0) this.checkDeadline();
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
-      let any = false;
-      let lo = 0;
-      let hi = 0;
-      const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
-      for (let i = 0; i < this.n; i++) {
-        const ref = (at ?? this.steps[i]!) - mod.offsetMs;
-        const start = ref - rangeMs;
-        if (at !== undefined) {
-          lo = 0;
-          hi = 0;
-        }
-        while (lo < s.times.length && s.times[lo]! < start) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < s.times.length && s.times[hi]! <= ref) hi++;
-        if (hi > lo) present[i] = 1;
-        if (!fn) continue;
-        w.from = lo;
-        w.to = hi;
-        w.rangeStart = start;
-        w.rangeEnd = ref;
-        const r = fn(w, argsAt?.[i] ?? noArgs);
-        if (r === undefined) continue;
-        values[i] = r;
-        has[i] = 1;
-        any = true;
-      }
-      if (any) out.push({ labels: keepName ? s.labels : withoutName(s.labels), values, has });
+      if (stepper.run(s, values, has, present)) out.push({ labels: keepName ? s.labels : withoutName(s.labels), values, has });
     }
     if (e.func === 'absent_over_time') {
       const values = new Float64Array(this.n).fill(1);

@@ -152,17 +152,17 @@ export function incrementalMean(values: ArrayLike<number>, from: number, to: num
   for (let i = from; i < to; i++) sum += values[i]!;
   if (Number.isFinite(sum) || Number.isNaN(sum)) return sum / (to - from);
   let m = 0;
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    const x = values[i]!;
-    count++;
-    if (!Number.isFinite(m) && !Number.isNaN(m)) {
-      if (!Number.isFinite(x) && !Number.isNaN(x) && m > 0 === x > 0) continue;
-      if (Number.isFinite(x)) continue;
-    }
-    m += x / count - m / count;
-  }
+  for (let i = from; i < to; i++) m = nextMean(m, values[i]!, i - from + 1);
   return m;
+}
+
+/** Prometheus's incremental mean after taking in `x` as value number `count`. */
+export function nextMean(m: number, x: number, count: number): number {
+  if (!Number.isFinite(m) && !Number.isNaN(m)) {
+    if (!Number.isFinite(x) && !Number.isNaN(x) && m > 0 === x > 0) return m;
+    if (Number.isFinite(x)) return m;
+  }
+  return m + (x / count - m / count);
 }
 
 export const RANGE_FUNCTIONS: Record<string, RangeFn> = {

@@ -175,15 +175,19 @@ export function memorySelect(store: StoredSeries[]): SelectFn {
 export const TEST_LIMITS: Omit<EngineLimits, 'deadline'> = { lookbackMs: 300_000, subqueryStepMs: 60_000, maxSamples: 50_000_000, maxSeries: 1_000_000 };
 
 async function runEval(store: StoredSeries[], expr: string, range: { start: number; end: number; step: number }, instant: boolean, expectFail: boolean, ordered: boolean, expected: string[], line: number): Promise<void> {
-  let result: Value;
-  try {
-    result = await evaluate(parse(expr), range, memorySelect(store), { ...TEST_LIMITS, deadline: Date.now() + 60_000 });
-  } catch (err) {
-    if (expectFail) return;
-    throw new Error(`line ${line}: ${expr}: unexpected error: ${(err as Error).message}`);
+  // Both ways of evaluating must give the expected answer: aggregations streamed and not.
+  for (const stream of [true, false]) {
+    let result: Value;
+    const where = `line ${line}: ${expr}${stream ? '' : ' (not streamed)'}`;
+    try {
+      result = await evaluate(parse(expr), range, memorySelect(store), { ...TEST_LIMITS, deadline: Date.now() + 60_000, stream });
+    } catch (err) {
+      if (expectFail) continue;
+      throw new Error(`${where}: unexpected error: ${(err as Error).message}`);
+    }
+    if (expectFail) throw new Error(`${where}: expected an error, got a result`);
+    compare(result, expected, instant, ordered, where);
   }
-  if (expectFail) throw new Error(`line ${line}: ${expr}: expected an error, got a result`);
-  compare(result, expected, instant, ordered, `line ${line}: ${expr}`);
 }
 
 function compare(result: Value, expected: string[], instant: boolean, ordered: boolean, where: string): void {

@@ -1,0 +1,118 @@
+import { STALE_FLAG, type SeriesSamples } from '../storage/interface.js';
+import type { AtModifier, VectorSelector } from './ast.js';
+import { RANGE_FUNCTIONS, type RangeFn, type Window } from './functions-range.js';
+import type { RawSeries } from './value.js';
+
+/** The evaluation steps (ms) and what resolves `@ start()` / `@ end()`. */
+export interface Grid {
+  steps: readonly number[];
+  query: { start: number; end: number };
+}
+
+export function atTime(at: AtModifier | undefined, query: Grid['query']): number | undefined {
+  return at === 'start' ? query.start : at === 'end' ? query.end : at;
+}
+
+/**
+ * An instant selector over one series: per step the newest sample within the lookback window,
+ * unless it is a staleness marker. Writes every step of `values`/`has` (0 where there is no
+ * value); true if any step has a value. `times`: the samples' timestamps (seconds) instead of their values.
+ */
+export function instantSteps(s: SeriesSamples, sel: VectorSelector, grid: Grid, lookbackMs: number, times: boolean, values: Float64Array, has: Uint8Array): boolean {
+  const at = atTime(sel.at, grid.query);
+  const ts = s.timestamps;
+  const vs = s.values;
+  const flags = s.flags;
+  const steps = grid.steps;
+  let any = false;
+  let j = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const ref = (at ?? steps[i]!) - sel.offsetMs;
+    if (at !== undefined) j = 0;
+    while (j < ts.length && ts[j]! <= ref) j++;
+    const k = j - 1;
+    if (k < 0 || ts[k]! < ref - lookbackMs || (flags[k]! & STALE_FLAG) !== 0) {
+      values[i] = 0;
+      has[i] = 0;
+      continue;
+    }
+    values[i] = times ? ts[k]! / 1000 : vs[k]!;
+    has[i] = 1;
+    any = true;
+  }
+  return any;
+}
+
+/** A series' samples without staleness markers (the stored arrays themselves when it has none). */
+export function withoutStale(s: SeriesSamples): RawSeries {
+  const n = s.timestamps.length;
+  let stale = 0;
+  for (let i = 0; i < n; i++) stale += s.flags[i]! & STALE_FLAG;
+  if (stale === 0) return { labels: s.labels, times: s.timestamps, values: s.values };
+  const times = new Float64Array(n - stale);
+  const values = new Float64Array(n - stale);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if ((s.flags[i]! & STALE_FLAG) !== 0) continue;
+    times[k] = s.timestamps[i]!;
+    values[k] = s.values[i]!;
+    k++;
+  }
+  return { labels: s.labels, times, values };
+}
+
+/**
+ * A range function (rate, *_over_time, …) over one series at every step: the window of each
+ * step slides forward over the samples. Scalar arguments are given per step.
+ */
+export class RangeStepper {
+  private readonly fn: RangeFn | undefined;
+  private readonly argsAt: number[][] | undefined;
+  private readonly noArgs: number[] = [];
+  private readonly at: number | undefined;
+
+  constructor(func: string, private readonly rangeMs: number, private readonly offsetMs: number, at: AtModifier | undefined, private readonly grid: Grid, scalars: readonly Float64Array[]) {
+    this.fn = RANGE_FUNCTIONS[func];
+    this.at = atTime(at, grid.query);
+    this.argsAt = scalars.length > 0 ? grid.steps.map((_, i) => scalars.map((x) => x[i]!)) : undefined;
+  }
+
+  /**
+   * Fills `values`/`has` for series `s`; true if any step has a value. `present` (if given) gets
+   * a 1 at each step whose window holds a sample (absent_over_time).
+   */
+  run(s: RawSeries, values: Float64Array, has: Uint8Array, present?: Uint8Array): boolean {
+    const { fn, at, rangeMs, offsetMs, argsAt, noArgs } = this;
+    const steps = this.grid.steps;
+    const times = s.times;
+    const w: Window = { t: times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
+    let any = false;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < steps.length; i++) {
+      values[i] = 0;
+      has[i] = 0;
+      const ref = (at ?? steps[i]!) - offsetMs;
+      const start = ref - rangeMs;
+      if (at !== undefined) {
+        lo = 0;
+        hi = 0;
+      }
+      while (lo < times.length && times[lo]! < start) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < times.length && times[hi]! <= ref) hi++;
+      if (present && hi > lo) present[i] = 1;
+      if (!fn) continue;
+      w.from = lo;
+      w.to = hi;
+      w.rangeStart = start;
+      w.rangeEnd = ref;
+      const r = fn(w, argsAt?.[i] ?? noArgs);
+      if (r === undefined) continue;
+      values[i] = r;
+      has[i] = 1;
+      any = true;
+    }
+    return any;
+  }
+}
