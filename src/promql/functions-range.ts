@@ -12,7 +12,7 @@ export interface Window {
   rangeEnd: number;
   rangeMs: number;
   /** Per-series prefix sums, built on first use and kept while the window slides over one series. */
-  memo: { resets?: Float64Array };
+  memo: { resets?: Float64Array; sums?: PrefixSums };
 }
 
 /**
@@ -30,6 +30,58 @@ function resetCorrections(w: Window): Float64Array {
     out[i] = sum;
   }
   return (w.memo.resets = out);
+}
+
+/**
+ * Compensated prefix sums of a series' values (hi + lo holds each running sum to about twice
+ * double precision) and a running count of non-finite values: the sum over a long window costs
+ * O(1) per step instead of a pass over the window.
+ */
+interface PrefixSums {
+  hi: Float64Array;
+  lo: Float64Array;
+  nonFinite: Int32Array;
+}
+
+function prefixSums(w: Window): PrefixSums {
+  if (w.memo.sums) return w.memo.sums;
+  const v = w.v;
+  const n = v.length;
+  const hi = new Float64Array(n + 1);
+  const lo = new Float64Array(n + 1);
+  const nonFinite = new Int32Array(n + 1);
+  let h = 0;
+  let l = 0;
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!;
+    if (Number.isFinite(x)) {
+      // TwoSum: s + err = h + x exactly.
+      const sum = h + x;
+      const bp = sum - h;
+      l += h - (sum - bp) + (x - bp);
+      h = sum;
+    } else bad++;
+    hi[i + 1] = h;
+    lo[i + 1] = l;
+    nonFinite[i + 1] = bad;
+  }
+  return (w.memo.sums = { hi, lo, nonFinite });
+}
+
+/** Windows shorter than this are summed directly, in order, exactly as Prometheus does. */
+const PREFIX_MIN_WINDOW = 32;
+
+/**
+ * The sum of the window's values, or undefined when it must be summed directly (short window,
+ * a non-finite value in it, or a running sum out of range).
+ */
+function windowSum(w: Window): number | undefined {
+  if (w.to - w.from < PREFIX_MIN_WINDOW) return undefined;
+  const p = prefixSums(w);
+  if (p.nonFinite[w.to] !== p.nonFinite[w.from]) return undefined;
+  const sum = p.hi[w.to]! - p.hi[w.from]! + (p.lo[w.to]! - p.lo[w.from]!);
+  return Number.isFinite(sum) ? sum : undefined;
 }
 
 export type RangeFn = (w: Window, args: number[]) => number | undefined;
@@ -178,8 +230,11 @@ export const RANGE_FUNCTIONS: Record<string, RangeFn> = {
   },
   changes: (w) => over(w, (acc, x, i) => (i > w.from && !(x === w.v[i - 1]! || (Number.isNaN(x) && Number.isNaN(w.v[i - 1]!))) ? acc + 1 : acc), 0),
   resets: (w) => over(w, (acc, x, i) => (i > w.from && x < w.v[i - 1]! ? acc + 1 : acc), 0),
-  avg_over_time: (w) => incrementalMean(w.v, w.from, w.to),
-  sum_over_time: (w) => over(w, (acc, x) => acc + x, 0),
+  avg_over_time: (w) => {
+    const sum = windowSum(w);
+    return sum === undefined ? incrementalMean(w.v, w.from, w.to) : sum / (w.to - w.from);
+  },
+  sum_over_time: (w) => windowSum(w) ?? over(w, (acc, x) => acc + x, 0),
   count_over_time: (w) => (w.to > w.from ? w.to - w.from : undefined),
   min_over_time: (w) => over(w, (acc, x) => (x < acc || Number.isNaN(acc) ? x : acc), w.v[w.from]!),
   max_over_time: (w) => over(w, (acc, x) => (x > acc || Number.isNaN(acc) ? x : acc), w.v[w.from]!),
