@@ -87,22 +87,26 @@ function windowSum(w: Window): number | undefined {
 export type RangeFn = (w: Window, args: number[]) => number | undefined;
 
 function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
-  const { t, v, from, to } = w;
+  if (w.to - w.from < 2) return undefined;
+  return extrapolated(w.t, w.v, w.from, w.to, w.rangeStart, w.rangeEnd, w.rangeMs, isCounter ? resetCorrections(w) : undefined, isRate);
+}
+
+/**
+ * Prometheus's extrapolatedRate over samples [from, to) (at least 2) of the window
+ * [rangeStart, rangeEnd]; `resets` (prefix reset corrections) marks a counter.
+ */
+function extrapolated(t: Float64Array, v: Float64Array, from: number, to: number, rangeStart: number, rangeEnd: number, rangeMs: number, resets: Float64Array | undefined, isRate: boolean): number {
   const n = to - from;
-  if (n < 2) return undefined;
   const first = v[from]!;
   const last = v[to - 1]!;
   let result = last - first;
-  if (isCounter) {
-    // A negative first value is no reset (Prometheus compares it with 0).
-    const c = resetCorrections(w);
-    result += c[to - 1]! - c[from]!;
-  }
-  let durationToStart = (t[from]! - w.rangeStart) / 1000;
-  const durationToEnd = (w.rangeEnd - t[to - 1]!) / 1000;
+  // A negative first value is no reset (Prometheus compares it with 0).
+  if (resets) result += resets[to - 1]! - resets[from]!;
+  let durationToStart = (t[from]! - rangeStart) / 1000;
+  const durationToEnd = (rangeEnd - t[to - 1]!) / 1000;
   const sampledInterval = (t[to - 1]! - t[from]!) / 1000;
   const averageBetween = sampledInterval / (n - 1);
-  if (isCounter && result > 0 && first >= 0) {
+  if (resets && result > 0 && first >= 0) {
     const durationToZero = sampledInterval * (first / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
@@ -111,9 +115,42 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   interval += durationToStart < threshold ? durationToStart : averageBetween / 2;
   interval += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
   let factor = interval / sampledInterval;
-  if (isRate) factor /= w.rangeMs / 1000;
+  if (isRate) factor /= rangeMs / 1000;
   return result * factor;
 }
+
+/**
+ * A range function over every step of one series at once, for the hottest functions: `from`/`to`
+ * are each step's sample bounds, `ends` each step's window end. Fills values/has; true if any.
+ */
+export type Sweep = (w: Window, from: Int32Array, to: Int32Array, ends: Float64Array, values: Float64Array, has: Uint8Array) => boolean;
+
+function extrapolatedSweep(isCounter: boolean, isRate: boolean): Sweep {
+  return (w, from, to, ends, values, has) => {
+    const resets = isCounter ? resetCorrections(w) : undefined;
+    const { t, v, rangeMs } = w;
+    let any = false;
+    for (let i = 0; i < from.length; i++) {
+      const a = from[i]!;
+      const b = to[i]!;
+      if (b - a < 2) {
+        values[i] = 0;
+        has[i] = 0;
+        continue;
+      }
+      values[i] = extrapolated(t, v, a, b, ends[i]! - rangeMs, ends[i]!, rangeMs, resets, isRate);
+      has[i] = 1;
+      any = true;
+    }
+    return any;
+  };
+}
+
+export const SWEEPS: Record<string, Sweep> = {
+  rate: extrapolatedSweep(true, true),
+  increase: extrapolatedSweep(true, false),
+  delta: extrapolatedSweep(false, false),
+};
 
 function instantValue(w: Window, isRate: boolean): number | undefined {
   const { t, v, from, to } = w;

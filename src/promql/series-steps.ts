@@ -1,6 +1,6 @@
 import { STALE_FLAG, type SeriesSamples } from '../storage/interface.js';
 import type { AtModifier, VectorSelector } from './ast.js';
-import { RANGE_FUNCTIONS, type RangeFn, type Window } from './functions-range.js';
+import { RANGE_FUNCTIONS, type RangeFn, type Sweep, SWEEPS, type Window } from './functions-range.js';
 import type { RawSeries } from './value.js';
 
 /** The evaluation steps (ms) and what resolves `@ start()` / `@ end()`. */
@@ -70,9 +70,18 @@ export class RangeStepper {
   private readonly argsAt: number[][] | undefined;
   private readonly noArgs: number[] = [];
   private readonly at: number | undefined;
+  private readonly sweep: Sweep | undefined;
+  private readonly from: Int32Array;
+  private readonly to: Int32Array;
+  private readonly ends: Float64Array;
 
   constructor(func: string, private readonly rangeMs: number, private readonly offsetMs: number, at: AtModifier | undefined, private readonly grid: Grid, scalars: readonly Float64Array[]) {
     this.fn = RANGE_FUNCTIONS[func];
+    this.sweep = SWEEPS[func];
+    const n = grid.steps.length;
+    this.from = new Int32Array(this.sweep ? n : 0);
+    this.to = new Int32Array(this.sweep ? n : 0);
+    this.ends = new Float64Array(this.sweep ? n : 0);
     this.at = atTime(at, grid.query);
     this.argsAt = scalars.length > 0 ? grid.steps.map((_, i) => scalars.map((x) => x[i]!)) : undefined;
   }
@@ -82,6 +91,7 @@ export class RangeStepper {
    * a 1 at each step whose window holds a sample (absent_over_time).
    */
   run(s: RawSeries, values: Float64Array, has: Uint8Array, present?: Uint8Array): boolean {
+    if (this.sweep && !present) return this.swept(s, this.sweep, values, has);
     const { fn, at, rangeMs, offsetMs, argsAt, noArgs } = this;
     const steps = this.grid.steps;
     const times = s.times;
@@ -114,5 +124,29 @@ export class RangeStepper {
       any = true;
     }
     return any;
+  }
+
+  /** The window bounds of every step first, then the function over all steps in one call. */
+  private swept(s: RawSeries, sweep: Sweep, values: Float64Array, has: Uint8Array): boolean {
+    const { at, rangeMs, offsetMs, from, to, ends } = this;
+    const steps = this.grid.steps;
+    const times = s.times;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const ref = (at ?? steps[i]!) - offsetMs;
+      const start = ref - rangeMs;
+      if (at !== undefined) {
+        lo = 0;
+        hi = 0;
+      }
+      while (lo < times.length && times[lo]! < start) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < times.length && times[hi]! <= ref) hi++;
+      from[i] = lo;
+      to[i] = hi;
+      ends[i] = ref;
+    }
+    return sweep({ t: times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} }, from, to, ends, values, has);
   }
 }
