@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { parseBytes } from '../util/bytes.js';
+import { parseBytes, parseMemory } from '../util/bytes.js';
 import { parseDuration } from '../util/duration.js';
 import { ConfigSchema, type ConfigFile, type RelabelConfig } from './schema.js';
 
@@ -172,9 +173,9 @@ function resolve(file: ConfigFile, problems: string[]): Config {
       return 0;
     }
   };
-  const size = (key: string, v: string | number): number => {
+  const size = (key: string, v: string | number, parse = parseBytes): number => {
     try {
-      return parseBytes(v);
+      return parse(v);
     } catch (err) {
       problems.push(`${key}: ${(err as Error).message}`);
       return 0;
@@ -224,7 +225,7 @@ function resolve(file: ConfigFile, problems: string[]): Config {
     storage: {
       mode: s.mode, dataDir: s.data_dir, url: s.url, username: s.username, password: s.password,
       database: s.database, cluster: s.cluster,
-      maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory),
+      maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory, (v) => parseMemory(v, totalmem())),
       maxQueryMemoryBytes: size('storage.max_query_memory', s.max_query_memory),
     },
     retention: { metricsMs: dur('retention.metrics', file.retention.metrics) },

@@ -54,7 +54,7 @@ export const ConfigSchema = Type.Object({
     password: Type.String({ default: '' }),
     database: Type.String({ default: 'allseer', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }),
     cluster: Type.String({ default: '', description: 'cluster name for ON CLUSTER DDL (cluster mode)' }),
-    max_server_memory: Size('1GiB', 'embedded: chDB max_server_memory_usage'),
+    max_server_memory: Size('25%', 'embedded: chDB max_server_memory_usage (a size, or a share of physical memory)'),
     max_query_memory: Size('512MiB', 'per-query max_memory_usage'),
   }, strict),
   retention: Type.Object({

@@ -10,3 +10,15 @@ export function parseBytes(text: string | number): number {
   if (!m || unit === undefined) throw new Error(`not a valid size: "${text}" (use e.g. 64MiB, 512MB, 1048576)`);
   return Math.round(Number(m[1]) * unit);
 }
+
+/**
+ * A memory size: like parseBytes, or a percentage of the machine's physical memory ("25%").
+ * `total` is the physical memory in bytes.
+ */
+export function parseMemory(text: string | number, total: number): number {
+  const pct = typeof text === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text) : null;
+  if (!pct) return parseBytes(text);
+  const share = Number(pct[1]);
+  if (share <= 0 || share > 100) throw new Error(`not a valid share of memory: "${String(text)}" (use 1% to 100%)`);
+  return Math.round((total * share) / 100);
+}
