@@ -11,6 +11,24 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS;
 }
 
+/**
+ * Waits until the process is idle (under 5% of a core for two seconds in a row, at most
+ * `maxSec`): background merges and compactions after a load would otherwise run during the first
+ * timed queries. Returns the seconds waited.
+ */
+export async function settle(pid: number, maxSec = 120): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (quiet < 2 && performance.now() - t0 < maxSec * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuSeconds(pid);
+    quiet = now - last < 0.05 ? quiet + 1 : 0;
+    last = now;
+  }
+  return (performance.now() - t0) / 1000;
+}
+
 /** Peak resident set size (VmHWM) in bytes. */
 export function peakRss(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -3,6 +3,7 @@
  * 15 s = 6 hours) into allseer, VictoriaMetrics (with `-search.disableCache`) and Prometheus, one
  * after the other in the same run, and times eight query_range queries over the whole 6 hours at
  * step 15 s: RUNS runs each after one warm-up, median and p90 per target, and allseer's ratios.
+ * Each target first gets to finish its background work after the load (merges, compaction).
  * Scale with BENCH_SERIES, BENCH_STEPS, BENCH_RUNS; pick targets with BENCH_TARGETS.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendAll, STEP_MS, workloadBodies } from './load.js';
+import { settle } from './proc.js';
 import { startOurs, startPrometheus, startVictoriaMetrics, stop, type Target } from './targets.js';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 10_000);
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
         const failed = await sendAll(target.writeUrl, bodies);
         if (failed) throw new Error(`${name}: ${failed} requests failed`);
         await target.drain();
+        console.log(`${name}: idle ${(await settle(target.proc.pid!)).toFixed(0)} s after the load`);
         results.set(name, await measure(target, start, end));
       } finally {
         await stop(target.proc);

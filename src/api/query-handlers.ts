@@ -1,3 +1,4 @@
+import { astJson } from '../promql/ast-json.js';
 import { evaluate, type EvalRange } from '../promql/engine.js';
 import { format } from '../promql/format.js';
 import { parseDuration, PromqlSyntaxError } from '../promql/lex.js';
@@ -67,6 +68,9 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
 
     /** GET|POST /api/v1/format_query */
     formatQuery: (req: ApiRequest): Promise<ApiResponse> => Promise.resolve(ok(format(parseParam(req)))),
+
+    /** GET|POST /api/v1/parse_query: the expression's syntax tree as JSON (Prometheus 3's shape). */
+    parseQuery: (req: ApiRequest): Promise<ApiResponse> => Promise.resolve(ok(astJson(parseParam(req)))),
 
     /** GET|POST /api/v1/query_exemplars: exemplars are not stored, so the answer is empty. */
     queryExemplars: (req: ApiRequest): Promise<ApiResponse> => {

@@ -130,4 +130,12 @@ describe('Prometheus query API', () => {
     const ex = await postForm('/api/v1/query_exemplars', { query: 'foo', start: '0', end: '100' });
     expect(ex.body).toEqual({ status: 'success', data: [] });
   });
+
+  it('answers parse_query with the syntax tree, and bad_data for a syntax error', async () => {
+    const p = await get(`/api/v1/parse_query?query=${encodeURIComponent('sum by (job) (rate(foo[5m]))')}`);
+    expect(p.body).toMatchObject({ status: 'success', data: { type: 'aggregation', op: 'sum', grouping: ['job'], without: false, param: null } });
+    const bad = await postForm('/api/v1/parse_query', { query: 'sum(' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ status: 'error', errorType: 'bad_data' });
+  });
 });

@@ -28,6 +28,7 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/api/v1/query', d.query.query),
     ...both('/api/v1/query_range', d.query.queryRange),
     ...both('/api/v1/format_query', d.query.formatQuery),
+    ...both('/api/v1/parse_query', d.query.parseQuery),
     ...both('/api/v1/query_exemplars', d.query.queryExemplars),
     ...both('/api/v1/series', d.read.series),
     ...both('/api/v1/labels', d.read.labels),

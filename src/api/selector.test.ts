@@ -5,11 +5,11 @@ describe('parseSelector', () => {
   it('parses names, matchers, quotes and escapes', () => {
     expect(parseSelector('up')).toEqual([{ name: '__name__', type: '=', value: 'up' }]);
     expect(parseSelector('http_requests_total{code=~"5..", job!="a\\"b", path!~`/x\\y`, env=\'p\'}')).toEqual([
-      { name: '__name__', type: '=', value: 'http_requests_total' },
       { name: 'code', type: '=~', value: '5..' },
       { name: 'job', type: '!=', value: 'a"b' },
       { name: 'path', type: '!~', value: '/x\\y' },
       { name: 'env', type: '=', value: 'p' },
+      { name: '__name__', type: '=', value: 'http_requests_total' }, // appended, as Prometheus does
     ]);
     expect(parseSelector('{__name__=~"a.*",}')).toHaveLength(1);
   });

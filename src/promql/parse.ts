@@ -313,7 +313,7 @@ class Parser {
       this.next();
       if (name !== undefined && matchers.some((m) => m.name === '__name__')) this.fail(open, 'metric name must not be set twice');
     }
-    if (name !== undefined) matchers.unshift({ name: '__name__', type: '=', value: name });
+    if (name !== undefined) matchers.push({ name: '__name__', type: '=', value: name });
     return { kind: 'vector', name, matchers, offsetMs: 0, at: undefined };
   }
 }

@@ -1,6 +1,7 @@
 import type { LabelMatcher, Labels, MetricMetadata, SeriesSamples, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
+import type { LookupCache } from './lookup-cache.js';
 import { readNativeColumns } from './native-columns.js';
 import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
@@ -9,7 +10,7 @@ const DAY_MS = 86_400_000;
 /** Fingerprints per samples query; bounds the parameter size. */
 const FINGERPRINTS_PER_QUERY = 1000;
 
-interface SeriesRow {
+export interface SeriesRow {
   fp: string;
   metric_name: string;
   labels: Record<string, string>;
@@ -17,7 +18,16 @@ interface SeriesRow {
 
 /** Read side of the metrics tables. */
 export class MetricsRead {
-  constructor(private readonly conn: ChConnection, private readonly db: string) {}
+  /**
+   * @param lookups series lookups remembered between queries; only where this process writes
+   *   every series row (embedded), see LookupCache.
+   */
+  constructor(private readonly conn: ChConnection, private readonly db: string, private readonly lookups?: LookupCache<SeriesRow>) {}
+
+  /** A series row was written: remembered lookups may miss it. */
+  seriesWritten(): void {
+    this.lookups?.invalidate();
+  }
 
   private seriesWhere(tenant: string, range: TimeRange, condition: Fragment): Fragment {
     const first = Math.floor(range.start / DAY_MS);
@@ -34,7 +44,9 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
 
   async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
     const condition = matchers.length ? join(matchers.map(matcherCondition), sql` AND `) : sql`1`;
-    const rows = await this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
+    const lookup = () => this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
+    const key = JSON.stringify([tenant, Math.floor(range.start / DAY_MS), Math.floor(range.end / DAY_MS), matchers]);
+    const rows = this.lookups ? await this.lookups.get(key, lookup) : await lookup();
     // The next chunk is read while the caller evaluates this one (the engine runs in its own
     // threads); a rejected read ahead is marked handled so that stopping early is quiet.
     let ahead: Promise<SeriesSamples[]> | undefined;
@@ -56,7 +68,7 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
    * order — series index (UInt16), time (UInt32 offset from the range start when the range allows),
    * value, flags — and each series gets views of the shared column arrays.
    */
-  private async samples(tenant: string, chunk: SeriesRow[], range: TimeRange): Promise<SeriesSamples[]> {
+  private async samples(tenant: string, chunk: readonly SeriesRow[], range: TimeRange): Promise<SeriesSamples[]> {
     const names = [...new Set(chunk.map((r) => r.metric_name))];
     const fps = chunk.map((r) => r.fp);
     const offsetTimes = range.end - range.start < 2 ** 32;

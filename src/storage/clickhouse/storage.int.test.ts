@@ -163,4 +163,23 @@ describe('ClickHouseStorage on chDB', () => {
     expect([2, 5]).toContain(s!.values[1]);
     expect([s!.values[0], s!.values[2]]).toEqual([1, 3]);
   });
+
+  it('remembers series lookups only until a new series is written', async () => {
+    const matchers = [{ name: '__name__', type: '=' as const, value: 'fresh' }];
+    const first = new BlockBuilder();
+    const a = makeSeriesRef('cache', 'fresh', [['i', 'a']]);
+    first.series(a, T0);
+    first.sample(a, T0, 1, 0);
+    await storage.write([first.finish()], 'tok-6');
+    expect(await collect(storage.select('cache', matchers, range))).toHaveLength(1);
+    expect(await collect(storage.select('cache', matchers, range))).toHaveLength(1); // from the cache
+    const second = new BlockBuilder();
+    const b = makeSeriesRef('cache', 'fresh', [['i', 'b']]);
+    second.series(b, T0);
+    second.sample(b, T0, 2, 0);
+    await storage.write([second.finish()], 'tok-7');
+    const after = await collect(storage.select('cache', matchers, range));
+    expect(after.map((s) => s.labels.i)).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(after).toHaveLength(2);
+  });
 });

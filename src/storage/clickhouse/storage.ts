@@ -1,6 +1,7 @@
 import type { EncodedBlock, LabelMatcher, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
+import { LookupCache } from './lookup-cache.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
 import type { SchemaOptions } from './schema.js';
@@ -12,7 +13,8 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly qualified: (table: 'series' | 'samples' | 'metadata') => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
-    this.read = new MetricsRead(conn, schema.database);
+    // Embedded: this process writes every series row, so series lookups can be remembered.
+    this.read = new MetricsRead(conn, schema.database, schema.mode === 'embedded' ? new LookupCache(512, 200_000) : undefined);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -29,6 +31,7 @@ export class ClickHouseStorage implements MetricsStorage {
     const insert = (table: 'series' | 'samples' | 'metadata', columns: readonly string[], structure: string, format: InsertFormat, pieces: Buffer[]) =>
       pieces.length === 0 ? undefined : this.conn.insertBinary({ table: this.qualified(table), columns, structure, format, pieces, dedupToken: `${token}:${table}` });
     await insert('series', SERIES_COLUMNS, SERIES_STRUCTURE, 'RowBinary', series);
+    if (series.length > 0) this.read.seriesWritten();
     await insert('samples', SAMPLES_COLUMNS, SAMPLES_STRUCTURE, 'Native', samples);
     await insert('metadata', METADATA_COLUMNS, METADATA_STRUCTURE, 'RowBinary', metadata);
   }
