@@ -1,3 +1,4 @@
+import { Annotations } from '../promql/annotations.js';
 import { astJson } from '../promql/ast-json.js';
 import { evaluate, type EvalRange } from '../promql/engine.js';
 import { format } from '../promql/format.js';
@@ -24,11 +25,11 @@ type Point = [number, string];
 
 /** Handlers of the Prometheus query API: instant and range queries, formatting, exemplars. */
 export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () => number) {
-  const run = async (req: ApiRequest, expr: Expr, range: EvalRange): Promise<Value> => {
+  const run = async (req: ApiRequest, expr: Expr, range: EvalRange, notes: Annotations): Promise<Value> => {
     const timeout = durationParam(req, 'timeout');
     const deadline = Date.now() + Math.min(o.timeoutMs, timeout ?? Infinity);
     try {
-      return await evaluate(expr, range, (matchers, r) => reader.select(req.tenant, matchers, r), { ...o, deadline, ...(req.signal ? { signal: req.signal } : {}) });
+      return await evaluate(expr, range, (matchers, r) => reader.select(req.tenant, matchers, r), { ...o, deadline, ...(req.signal ? { signal: req.signal } : {}) }, notes);
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       if (err.type === 'timeout') throw new ApiError('QUERY_TIMEOUT', err.message);
@@ -44,8 +45,9 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
       const expr = parseParam(req);
       const t = single(req, 'time');
       const at = t === undefined || t === '' ? now() : parseTime(t, 'time');
-      const value = await run(req, expr, { start: at, end: at, step: 1000 });
-      return truncated(instantResult(value, at), limit(req));
+      const notes = new Annotations();
+      const value = await run(req, expr, { start: at, end: at, step: 1000 }, notes);
+      return truncated(instantResult(value, at), limit(req), notes);
     },
 
     /** GET|POST /api/v1/query_range */
@@ -62,8 +64,9 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
       }
       const type = typeOf(expr);
       if (type !== 'scalar' && type !== 'vector') throw new ApiError('BAD_QUERY', `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`);
-      const value = await run(req, expr, { start, end, step });
-      return truncated(rangeResult(value, start, step), limit(req));
+      const notes = new Annotations();
+      const value = await run(req, expr, { start, end, step }, notes);
+      return truncated(rangeResult(value, start, step), limit(req), notes);
     },
 
     /** GET|POST /api/v1/format_query */
@@ -81,12 +84,13 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
 }
 
 /**
- * The `limit` parameter (as in Prometheus 3): at most that many series, with a warning when
- * some were left out. Range results are sorted, so the first ones by labels are kept.
+ * The answer with the query's warnings and infos, and the `limit` parameter (as in Prometheus
+ * 3): at most that many series, with a warning when some were left out. Range results are
+ * sorted, so the first ones by labels are kept.
  */
-function truncated(data: { resultType: string; result: unknown }, max: number): ApiResponse {
-  if (!Array.isArray(data.result) || data.resultType === 'scalar' || data.resultType === 'string' || data.result.length <= max) return ok(data);
-  return ok({ ...data, result: data.result.slice(0, max) }, [`results truncated due to limit`]);
+function truncated(data: { resultType: string; result: unknown }, max: number, notes: Annotations): ApiResponse {
+  if (!Array.isArray(data.result) || data.resultType === 'scalar' || data.resultType === 'string' || data.result.length <= max) return ok(data, notes.warnings, notes.infos);
+  return ok({ ...data, result: data.result.slice(0, max) }, [...notes.warnings, 'results truncated due to limit'], notes.infos);
 }
 
 function parseParam(req: ApiRequest): Expr {

@@ -131,6 +131,18 @@ describe('Prometheus query API', () => {
     expect(ex.body).toEqual({ status: 'success', data: [] });
   });
 
+  it('carries Prometheus 3 infos and warnings beside the result', async () => {
+    const r = await get(`/api/v1/query?query=${encodeURIComponent('rate(temperature[5m]) or quantile(2, http_requests_total)')}&time=${sec(T0 + 60_000)}`);
+    expect(r.body).toMatchObject({
+      status: 'success',
+      infos: ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "temperature"'],
+      warnings: ['PromQL warning: quantile value should be between 0 and 1, got 2'],
+    });
+    const clean = await get(`/api/v1/query?query=${encodeURIComponent('rate(http_requests_total[5m])')}&time=${sec(T0 + 60_000)}`);
+    expect(clean.body).not.toHaveProperty('infos');
+    expect(clean.body).not.toHaveProperty('warnings');
+  });
+
   it('answers parse_query with the syntax tree, and bad_data for a syntax error', async () => {
     const p = await get(`/api/v1/parse_query?query=${encodeURIComponent('sum by (job) (rate(foo[5m]))')}`);
     expect(p.body).toMatchObject({ status: 'success', data: { type: 'aggregation', op: 'sum', grouping: ['job'], without: false, param: null } });

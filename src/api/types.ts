@@ -30,6 +30,7 @@ export interface Route {
 }
 
 /** Prometheus API success envelope. */
-export function ok(data: unknown, warnings?: string[]): ApiResponse {
-  return { body: warnings?.length ? { status: 'success', data, warnings } : { status: 'success', data } };
+/** A success answer; `warnings` and `infos` (Prometheus 3) appear only when there are any. */
+export function ok(data: unknown, warnings: string[] = [], infos: string[] = []): ApiResponse {
+  return { body: { status: 'success', data, ...(warnings.length ? { warnings } : {}), ...(infos.length ? { infos } : {}) } };
 }

@@ -1,12 +1,13 @@
 import type { Labels } from '../storage/interface.js';
 import type { AggregateExpr } from './ast.js';
+import type { Annotations } from './annotations.js';
 import { GroupAccumulator, grouping, isStreamable, TopkAccumulator } from './accumulate.js';
 import { quantile, variance } from './functions-range.js';
 import { formatValue, labelsKey, QueryError, SeriesBuilder, type StepSeries, type Value } from './value.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, n: number): Value {
+export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | undefined, n: number, notes: Annotations): Value {
   const groups = new Map<string, { labels: Labels; members: number[] }>();
   const groupOf: string[] = [];
   input.forEach((s, idx) => {
@@ -19,6 +20,7 @@ export function aggregate(e: AggregateExpr, input: StepSeries[], param: Value | 
   });
   const builder = new SeriesBuilder(n);
   const scalarParam = param?.type === 'scalar' ? param.values : undefined;
+  if (e.op === 'quantile' && scalarParam) notes.quantile(scalarParam);
   if (e.op === 'count_values') {
     const label = param?.type === 'string' ? param.value : '';
     if (!LABEL_NAME.test(label)) throw new QueryError('execution', `invalid label name "${label}"`);

@@ -1,5 +1,6 @@
 import { type Labels, type LabelMatcher, type SeriesSamples, type TimeRange } from '../storage/interface.js';
 import { aggregate } from './aggregate.js';
+import { Annotations } from './annotations.js';
 import type { AggregateExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
 import { binary } from './binary.js';
 import { callInstant } from './functions-instant.js';
@@ -40,10 +41,10 @@ export interface EvalRange {
  * whole range, then evaluates node by node over all steps at once (values per series and step).
  * Aggregations of the common shapes are computed while their series stream in (stream.ts).
  */
-export async function evaluate(expr: Expr, range: EvalRange, select: SelectFn, limits: EngineLimits): Promise<Value> {
+export async function evaluate(expr: Expr, range: EvalRange, select: SelectFn, limits: EngineLimits, notes = new Annotations()): Promise<Value> {
   const steps: number[] = [];
   for (let t = range.start; t <= range.end; t += range.step) steps.push(t);
-  const ctx: Context = { query: range, loaded: new Map(), streamed: new Map(), limits };
+  const ctx: Context = { query: range, loaded: new Map(), streamed: new Map(), limits, notes };
   const ev = new Evaluator(steps, ctx);
   await load(expr, ev, select);
   return ev.eval(expr);
@@ -55,6 +56,8 @@ interface Context {
   /** Results of aggregations computed while loading. */
   streamed: Map<AggregateExpr, StepSeries[]>;
   limits: EngineLimits;
+  /** Warnings and infos for the answer. */
+  notes: Annotations;
 }
 
 /** Counts what a query loads against its limits. */
@@ -129,7 +132,7 @@ async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> 
   }
   for (const { plan, window } of plans) {
     const { selector } = planSelector(plan, limits.lookbackMs);
-    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window), take), ev, limits.lookbackMs, () => { checkLimits(limits); }));
+    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window), take), ev, limits.lookbackMs, ev.ctx.notes, () => { checkLimits(limits); }));
   }
 }
 
@@ -176,7 +179,7 @@ export class Evaluator implements Grid {
       case 'aggregate': {
         const streamed = this.ctx.streamed.get(e);
         if (streamed) return { type: 'vector', series: streamed };
-        return aggregate(e, this.vector(e.expr), e.param ? this.eval(e.param) : undefined, this.n);
+        return aggregate(e, this.vector(e.expr), e.param ? this.eval(e.param) : undefined, this.n, this.ctx.notes);
       }
       case 'call': return this.call(e);
     }
@@ -259,10 +262,13 @@ export class Evaluator implements Grid {
     const out: StepSeries[] = [];
     const present = new Uint8Array(this.n);
     const keepName = e.func === 'last_over_time';
-    const stepper = new RangeStepper(e.func, arg.rangeMs, mod.offsetMs, mod.at, this, scalars.filter((x): x is Float64Array => x !== undefined));
+    const args = scalars.filter((x): x is Float64Array => x !== undefined);
+    if (e.func === 'quantile_over_time') this.ctx.notes.quantile(args[0]!);
+    const stepper = new RangeStepper(e.func, arg.rangeMs, mod.offsetMs, mod.at, this, args);
     let done = 0;
     for (const s of series) {
       if ((++done & 255) === 0) this.checkDeadline();
+      this.ctx.notes.counterName(e.func, s.labels);
       const values = new Float64Array(this.n);
       const has = new Uint8Array(this.n);
       if (stepper.run(s, values, has, present)) out.push({ labels: keepName ? s.labels : withoutName(s.labels), values, has });

@@ -1,4 +1,5 @@
 import type { Labels } from '../storage/interface.js';
+import type { Annotations } from './annotations.js';
 import { compileRegex } from './regex.js';
 import type { Call } from './ast.js';
 import { absentLabels, type Evaluator, unwrapParen } from './engine.js';
@@ -117,7 +118,7 @@ export function callInstant(e: Call, ev: Evaluator): Value {
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(dst)) throw new QueryError('execution', `invalid destination label name in label_join(): ${dst}`);
       return relabel(vec(0), n, (l) => setLabel(l, dst, srcs.map((s) => l[s] ?? '').join(sep)));
     }
-    case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n);
+    case 'histogram_quantile': return histogramQuantile(sc(0), vec(1), n, ev.ctx.notes);
     default: throw new QueryError('bad_data', `function "${e.func}" is not supported`);
   }
 }
@@ -160,13 +161,16 @@ function relabel(input: StepSeries[], n: number, f: (l: Labels) => Labels): Valu
   return { type: 'vector', series: builder.series() };
 }
 
-function histogramQuantile(q: Float64Array, input: StepSeries[], n: number): Value {
+function histogramQuantile(q: Float64Array, input: StepSeries[], n: number, notes: Annotations): Value {
+  notes.quantile(q);
   const groups = new Map<string, { labels: Labels; members: { le: number; s: StepSeries }[] }>();
   for (const s of input) {
     const le = s.labels.le;
-    if (le === undefined) continue;
-    const bound = le === '+Inf' || le === 'Inf' || le === 'inf' ? Infinity : Number(le);
-    if (Number.isNaN(bound) && le !== 'NaN') continue;
+    const bound = le === undefined ? NaN : le === '+Inf' || le === 'Inf' || le === 'inf' ? Infinity : Number(le);
+    if (le === undefined || (Number.isNaN(bound) && le !== 'NaN')) {
+      notes.badBucketLabel(s.labels);
+      continue;
+    }
     const rest = omit(s.labels, ['le', '__name__']);
     const key = labelsKey(rest);
     let g = groups.get(key);
@@ -174,18 +178,24 @@ function histogramQuantile(q: Float64Array, input: StepSeries[], n: number): Val
     g.members.push({ le: bound, s });
   }
   const builder = new SeriesBuilder(n);
+  const fixed = { monotonicity: false };
   for (const [key, g] of groups) {
     for (let i = 0; i < n; i++) {
       const buckets = g.members.filter((m) => m.s.has[i]).map((m) => ({ le: m.le, count: m.s.values[i]! }));
       if (buckets.length === 0) continue;
-      builder.add(g.labels, i, bucketQuantile(q[i]!, buckets), key);
+      fixed.monotonicity = false;
+      builder.add(g.labels, i, bucketQuantile(q[i]!, buckets, fixed), key);
+      if (fixed.monotonicity) notes.forcedMonotonicity(g.members[0]!.s.labels);
     }
   }
   return { type: 'vector', series: builder.series() };
 }
 
-/** Prometheus's bucketQuantile over classic histogram buckets. */
-export function bucketQuantile(q: number, input: { le: number; count: number }[]): number {
+/**
+ * Prometheus's bucketQuantile over classic histogram buckets; `fixed.monotonicity` is set when a
+ * bucket count had to be raised to its predecessor's.
+ */
+export function bucketQuantile(q: number, input: { le: number; count: number }[], fixed?: { monotonicity: boolean }): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
@@ -200,7 +210,10 @@ export function bucketQuantile(q: number, input: { le: number; count: number }[]
   let max = -Infinity;
   for (const b of buckets) {
     if (b.count > max) max = b.count;
-    else if (b.count < max) b.count = max;
+    else if (b.count < max) {
+      b.count = max;
+      if (fixed) fixed.monotonicity = true;
+    }
   }
   if (buckets.length < 2) return NaN;
   const observations = buckets.at(-1)!.count;

@@ -1,4 +1,5 @@
 import type { SeriesSamples } from '../storage/interface.js';
+import type { Annotations } from './annotations.js';
 import { GroupAccumulator, isStreamable, TOPK_CELLS, TopkAccumulator } from './accumulate.js';
 import type { AggregateExpr, Call, Expr, MatrixSelector, VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
@@ -49,7 +50,7 @@ export function planSelector(plan: StreamPlan, lookbackMs: number): { selector: 
 }
 
 /** Runs a plan over the series `series` yields; `check` is called every 256 series (deadline). */
-export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamples>, grid: Grid, lookbackMs: number, check: () => void): Promise<StepSeries[]> {
+export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamples>, grid: Grid, lookbackMs: number, notes: Annotations, check: () => void): Promise<StepSeries[]> {
   const n = grid.steps.length;
   const agg = plan.agg;
   const k = agg.param ? unwrap(agg.param) : undefined;
@@ -65,11 +66,15 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
     return acc.series();
   }
   const sel = plan.matrix.selector;
-  const stepper = new RangeStepper(plan.call.func, plan.matrix.rangeMs, sel.offsetMs, sel.at, grid, plan.scalars.map((x) => new Float64Array(n).fill(x)));
-  const keepName = plan.call.func === 'last_over_time';
+  const func = plan.call.func;
+  const scalars = plan.scalars.map((x) => new Float64Array(n).fill(x));
+  if (func === 'quantile_over_time') notes.quantile(scalars[0]!);
+  const stepper = new RangeStepper(func, plan.matrix.rangeMs, sel.offsetMs, sel.at, grid, scalars);
+  const keepName = func === 'last_over_time';
   const seen = new Set<string>();
   for await (const s of series) {
     if ((++done & 255) === 0) check();
+    notes.counterName(func, s.labels);
     if (!stepper.run(withoutStale(s), values, has)) continue;
     const labels = keepName ? s.labels : withoutName(s.labels);
     const key = labelsKey(labels);
