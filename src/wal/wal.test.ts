@@ -59,6 +59,7 @@ describe('Wal', () => {
     const r = again.replay();
     expect(r.intent).toBeNull();
     expect(values(r.pending)).toEqual([1, 2, 3, 4]);
+    await wal.close();
   });
 
   it('cuts off a torn record at the end of a segment and keeps what came before', async () => {
