@@ -71,6 +71,7 @@ export class RangeStepper {
   private readonly noArgs: number[] = [];
   private readonly at: number | undefined;
   private readonly sweep: Sweep | undefined;
+  /** Per step: the window's samples [from, to) and its end (ms), reused series to series. */
   private readonly from: Int32Array;
   private readonly to: Int32Array;
   private readonly ends: Float64Array;
@@ -79,9 +80,9 @@ export class RangeStepper {
     this.fn = RANGE_FUNCTIONS[func];
     this.sweep = SWEEPS[func];
     const n = grid.steps.length;
-    this.from = new Int32Array(this.sweep ? n : 0);
-    this.to = new Int32Array(this.sweep ? n : 0);
-    this.ends = new Float64Array(this.sweep ? n : 0);
+    this.from = new Int32Array(n);
+    this.to = new Int32Array(n);
+    this.ends = new Float64Array(n);
     this.at = atTime(at, grid.query);
     this.argsAt = scalars.length > 0 ? grid.steps.map((_, i) => scalars.map((x) => x[i]!)) : undefined;
   }
@@ -91,32 +92,20 @@ export class RangeStepper {
    * a 1 at each step whose window holds a sample (absent_over_time).
    */
   run(s: RawSeries, values: Float64Array, has: Uint8Array, present?: Uint8Array): boolean {
-    if (this.sweep && !present) return this.swept(s, this.sweep, values, has);
-    const { fn, at, rangeMs, offsetMs, argsAt, noArgs } = this;
-    const steps = this.grid.steps;
-    const times = s.times;
-    const w: Window = { t: times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
+    this.bounds(s.times);
+    const { fn, rangeMs, argsAt, noArgs, from, to, ends } = this;
+    const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
+    if (this.sweep && !present) return this.sweep(w, from, to, ends, values, has);
     let any = false;
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < steps.length; i++) {
+    for (let i = 0; i < from.length; i++) {
       values[i] = 0;
       has[i] = 0;
-      const ref = (at ?? steps[i]!) - offsetMs;
-      const start = ref - rangeMs;
-      if (at !== undefined) {
-        lo = 0;
-        hi = 0;
-      }
-      while (lo < times.length && times[lo]! < start) lo++;
-      if (hi < lo) hi = lo;
-      while (hi < times.length && times[hi]! <= ref) hi++;
-      if (present && hi > lo) present[i] = 1;
+      if (present && to[i]! > from[i]!) present[i] = 1;
       if (!fn) continue;
-      w.from = lo;
-      w.to = hi;
-      w.rangeStart = start;
-      w.rangeEnd = ref;
+      w.from = from[i]!;
+      w.to = to[i]!;
+      w.rangeEnd = ends[i]!;
+      w.rangeStart = w.rangeEnd - rangeMs;
       const r = fn(w, argsAt?.[i] ?? noArgs);
       if (r === undefined) continue;
       values[i] = r;
@@ -126,11 +115,10 @@ export class RangeStepper {
     return any;
   }
 
-  /** The window bounds of every step first, then the function over all steps in one call. */
-  private swept(s: RawSeries, sweep: Sweep, values: Float64Array, has: Uint8Array): boolean {
+  /** The window of every step over sorted sample times: both bounds only move forward. */
+  private bounds(times: Float64Array): void {
     const { at, rangeMs, offsetMs, from, to, ends } = this;
     const steps = this.grid.steps;
-    const times = s.times;
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < steps.length; i++) {
@@ -147,6 +135,5 @@ export class RangeStepper {
       to[i] = hi;
       ends[i] = ref;
     }
-    return sweep({ t: times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} }, from, to, ends, values, has);
   }
 }
