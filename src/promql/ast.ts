@@ -96,3 +96,8 @@ export const AGGREGATE_OPS: readonly AggregateOp[] = ['sum', 'avg', 'min', 'max'
 
 /** Aggregations that take a parameter before the vector, and its type. */
 export const AGGREGATE_PARAM: Partial<Record<AggregateOp, ValueType>> = { topk: 'scalar', bottomk: 'scalar', quantile: 'scalar', count_values: 'string' };
+
+/** The expression inside any parentheses. */
+export function unwrapParen(e: Expr): Expr {
+  return e.kind === 'paren' ? unwrapParen(e.expr) : e;
+}

@@ -1,7 +1,7 @@
 import { type Labels, type LabelMatcher, type SeriesSamples, type TimeRange } from '../storage/interface.js';
 import { aggregate } from './aggregate.js';
 import { Annotations } from './annotations.js';
-import type { AggregateExpr, Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.js';
+import { unwrapParen, type AggregateExpr, type Call, type Expr, type MatrixSelector, type SubqueryExpr, type VectorSelector } from './ast.js';
 import { binary } from './binary.js';
 import { callInstant } from './functions-instant.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
@@ -295,10 +295,6 @@ function checkSmoothing(sf: Float64Array, tf: Float64Array): void {
     if (!(sf[i]! > 0 && sf[i]! < 1)) throw new QueryError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf[i]}`);
     if (!(tf[i]! > 0 && tf[i]! < 1)) throw new QueryError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${tf[i]}`);
   }
-}
-
-export function unwrapParen(e: Expr): Expr {
-  return e.kind === 'paren' ? unwrapParen(e.expr) : e;
 }
 
 /** Labels of absent()'s output: the selector's equality matchers (not the metric name). */

@@ -1,8 +1,8 @@
 import type { Labels } from '../storage/interface.js';
 import type { Annotations } from './annotations.js';
 import { compileRegex } from './regex.js';
-import type { Call } from './ast.js';
-import { absentLabels, type Evaluator, unwrapParen } from './engine.js';
+import { unwrapParen, type Call } from './ast.js';
+import { absentLabels, type Evaluator } from './engine.js';
 import { labelsKey, mergeSameLabels, omit, QueryError, SeriesBuilder, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 const MATH: Record<string, (x: number) => number> = {

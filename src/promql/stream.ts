@@ -1,7 +1,7 @@
 import type { SeriesSamples } from '../storage/interface.js';
 import type { Annotations } from './annotations.js';
 import { GroupAccumulator, isStreamable, TOPK_CELLS, TopkAccumulator } from './accumulate.js';
-import type { AggregateExpr, Call, Expr, MatrixSelector, VectorSelector } from './ast.js';
+import { unwrapParen, type AggregateExpr, type Call, type MatrixSelector, type VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
 import { instantSteps, RangeStepper, withoutStale, type Grid } from './series-steps.js';
 import { labelsKey, QueryError, type StepSeries, withoutName } from './value.js';
@@ -9,8 +9,7 @@ import { labelsKey, QueryError, type StepSeries, withoutName } from './value.js'
 /**
  * A streamable aggregation: sum/count/group/avg/min/max, or topk/bottomk with a literal k, over an
  * instant selector or over a range function of a matrix selector whose other arguments are
- * number literals — the common shape of
- * dashboard queries. Such an aggregation is computed while its series arrive from storage, one
+ * number literals — the common shape of dashboard queries. Such an aggregation is computed while its series arrive from storage, one
  * at a time into reused buffers: no per-series result is kept, and evaluating one chunk of series
  * overlaps reading the next. The answer is the one the node-by-node evaluation gives.
  */
@@ -18,18 +17,16 @@ export type StreamPlan =
   | { kind: 'instant'; agg: AggregateExpr; selector: VectorSelector }
   | { kind: 'range'; agg: AggregateExpr; call: Call; matrix: MatrixSelector; scalars: number[] };
 
-const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
-
 export function streamPlan(agg: AggregateExpr, steps: number): StreamPlan | undefined {
   if (!streamableAggregation(agg, steps)) return undefined;
-  const inner = unwrap(agg.expr);
+  const inner = unwrapParen(agg.expr);
   if (inner.kind === 'vector') return { kind: 'instant', agg, selector: inner };
   if (inner.kind !== 'call' || !RANGE_FUNCTIONS[inner.func]) return undefined;
   // holt_winters checks its factors first; not worth a second copy of that here.
   if (inner.func === 'holt_winters' || inner.func === 'double_exponential_smoothing') return undefined;
   let matrix: MatrixSelector | undefined;
   const scalars: number[] = [];
-  for (const a of inner.args.map(unwrap)) {
+  for (const a of inner.args.map(unwrapParen)) {
     if (a.kind === 'matrix' && !matrix) matrix = a;
     else if (a.kind === 'number') scalars.push(a.value);
     else return undefined;
@@ -40,7 +37,7 @@ export function streamPlan(agg: AggregateExpr, steps: number): StreamPlan | unde
 function streamableAggregation(agg: AggregateExpr, steps: number): boolean {
   if (isStreamable(agg.op)) return !agg.param;
   if (agg.op !== 'topk' && agg.op !== 'bottomk') return false;
-  const k = agg.param ? unwrap(agg.param) : undefined;
+  const k = agg.param ? unwrapParen(agg.param) : undefined;
   return k?.kind === 'number' && (!(k.value >= 1) || Math.trunc(k.value) * steps <= TOPK_CELLS);
 }
 
@@ -53,7 +50,7 @@ export function planSelector(plan: StreamPlan, lookbackMs: number): { selector: 
 export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamples>, grid: Grid, lookbackMs: number, notes: Annotations, check: () => void): Promise<StepSeries[]> {
   const n = grid.steps.length;
   const agg = plan.agg;
-  const k = agg.param ? unwrap(agg.param) : undefined;
+  const k = agg.param ? unwrapParen(agg.param) : undefined;
   const acc = k?.kind === 'number' ? new TopkAccumulator(agg, new Float64Array(n).fill(k.value), n, Number.MAX_SAFE_INTEGER) : new GroupAccumulator(agg, n);
   const values = new Float64Array(n);
   const has = new Uint8Array(n);
