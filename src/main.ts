@@ -15,6 +15,7 @@ import { MetricsIngest, type Decoding } from './ingest/metrics-ingest.js';
 import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
+import { loadRuleFiles } from './rules/load.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
@@ -157,8 +158,13 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
 async function main(): Promise<void> {
   let config: Config;
+  let ruleGroups: number;
   try {
     config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    // Rule files are checked at start-up (evaluation comes with the alerting issue).
+    const rules = loadRuleFiles(config.ruleFiles);
+    if (rules.errors.length > 0) throw new ConfigError(rules.errors);
+    ruleGroups = rules.groups.length;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`allseer: ${err.message}\n`);
@@ -167,6 +173,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  if (ruleGroups > 0) log.info({ groups: ruleGroups, files: config.ruleFiles }, 'rule files checked');
   const running = await start(config, log);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

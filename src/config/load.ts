@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Compile } from 'typebox/compile';
@@ -45,6 +46,8 @@ export interface Config {
   query: { timeoutMs: number; maxSamples: number; maxSeries: number; maxPointsPerSeries: number; lookbackMs: number; subqueryStepMs: number };
   logLevel: string;
   scrapeJobs: ScrapeJob[];
+  /** Rule file patterns, resolved against the config file's directory. */
+  ruleFiles: string[];
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad key. */
@@ -117,7 +120,7 @@ export function loadConfig(opts: LoadOptions): Config {
   const urlGiven = flags['storage-url'] !== undefined || !!opts.env.STORAGE_URL;
   const modeGiven = flags['storage-mode'] !== undefined || !!opts.env.STORAGE_MODE;
   if (urlGiven && !modeGiven && getPath(doc, 'storage.mode') === undefined) setPath(doc, 'storage.mode', 'server');
-  return validate(doc);
+  return validate(doc, path ? dirname(path) : '.');
 }
 
 function parseFlags(argv: string[]): Record<string, string | undefined> {
@@ -149,7 +152,7 @@ function getPath(doc: Record<string, unknown>, path: string): unknown {
   return node;
 }
 
-function validate(doc: Record<string, unknown>): Config {
+function validate(doc: Record<string, unknown>, baseDir: string): Config {
   const withDefaults = Value.Default(ConfigSchema, structuredClone(doc));
   const problems: string[] = [];
   for (const e of checker.Errors(withDefaults)) {
@@ -161,10 +164,10 @@ function validate(doc: Record<string, unknown>): Config {
     problems.push(`${where}: ${extra}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return resolve(withDefaults as ConfigFile, problems);
+  return resolve(withDefaults as ConfigFile, problems, baseDir);
 }
 
-function resolve(file: ConfigFile, problems: string[]): Config {
+function resolve(file: ConfigFile, problems: string[], baseDir: string): Config {
   const dur = (key: string, text: string): number => {
     try {
       return parseDuration(text);
@@ -250,6 +253,7 @@ function resolve(file: ConfigFile, problems: string[]): Config {
     },
     logLevel: file.log.level,
     scrapeJobs,
+    ruleFiles: file.rule_files.map((f) => resolvePath(baseDir, f)),
   };
   if (s.mode === 'cluster' && !s.cluster) problems.push('storage.cluster: required when storage.mode is "cluster"');
   if (problems.length > 0) throw new ConfigError(problems);

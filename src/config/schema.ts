@@ -92,6 +92,7 @@ export const ConfigSchema = Type.Object({
     scrape_timeout: Duration('10s', 'default scrape timeout'),
   }, strict),
   scrape_configs: Type.Array(ScrapeConfigSchema, { default: [] }),
+  rule_files: Type.Array(Type.String(), { default: [], description: 'Prometheus rule files; relative to the config file, `*` allowed in the file name' }),
 }, { additionalProperties: false });
 
 /** The config file as written (after defaults). */
