@@ -1,0 +1,111 @@
+import type { Labels } from '../storage/interface.js';
+import type { AlertingRule } from './rule-file.js';
+
+export type AlertState = 'pending' | 'firing' | 'inactive';
+
+/** One alert of a rule: a label set the rule's expression returned. */
+export interface Alert {
+  labels: Labels;
+  /** The sample value at the last evaluation that returned this label set. */
+  value: number;
+  state: AlertState;
+  /** When the expression first returned the label set (this time round), ms. */
+  activeAt: number;
+  /** When it started firing, ms (0 while pending). */
+  firedAt: number;
+  /** When it resolved, ms (0 while active). */
+  resolvedAt: number;
+  /** keep_firing_for: when the expression stopped returning it while firing, ms (0 otherwise). */
+  keepFiringSince: number;
+  lastSeen: number;
+}
+
+/** A sample of the rule expression's result at one evaluation. */
+export interface RuleSample {
+  labels: Labels;
+  value: number;
+}
+
+/** How long resolved alerts are kept (and sent) after they resolve, as Prometheus keeps them. */
+export const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+/**
+ * The alerts of one alerting rule across evaluations, with Prometheus's state machine:
+ * a new label set is pending, fires once it has been returned for `for` (at once when `for` is
+ * 0), stays firing for `keep_firing_for` after the expression stops returning it, then resolves;
+ * resolved alerts are kept for 15 minutes. `limit` > 0 caps the alerts of one evaluation (more
+ * is an error and clears the rule's alerts, as in Prometheus).
+ */
+export class AlertTracker {
+  private readonly active = new Map<string, Alert>();
+
+  constructor(readonly rule: AlertingRule) {}
+
+  /** Applies the result of an evaluation at `t` (ms); returns the rule's alerts after it. */
+  update(t: number, result: readonly RuleSample[], limit = 0): Alert[] {
+    const seen = new Set<string>();
+    for (const s of result) {
+      const labels = this.alertLabels(s.labels);
+      const key = labelKey(labels);
+      if (seen.has(key)) throw new Error(`vector contains metrics with the same labelset after applying alert labels: ${key}`);
+      seen.add(key);
+      const a = this.active.get(key);
+      if (a && a.state !== 'inactive') {
+        a.value = s.value;
+        a.lastSeen = t;
+        a.keepFiringSince = 0;
+        continue;
+      }
+      this.active.set(key, { labels, value: s.value, state: 'pending', activeAt: t, firedAt: 0, resolvedAt: 0, keepFiringSince: 0, lastSeen: t });
+    }
+    for (const [key, a] of this.active) {
+      if (seen.has(key)) continue;
+      if (a.state === 'pending') {
+        this.active.delete(key);
+        continue;
+      }
+      if (a.state === 'firing' && this.rule.keepFiringForMs > 0) {
+        if (a.keepFiringSince === 0) a.keepFiringSince = t;
+        if (t - a.keepFiringSince < this.rule.keepFiringForMs) continue;
+      }
+      if (a.state !== 'inactive') {
+        a.state = 'inactive';
+        a.resolvedAt = t;
+      }
+      if (t - a.resolvedAt > RESOLVED_RETENTION_MS) this.active.delete(key);
+    }
+    const live = [...this.active.values()].filter((a) => a.state !== 'inactive').length;
+    if (limit > 0 && live > limit) {
+      this.active.clear();
+      throw new Error(`exceeded limit of ${limit} with ${live} alerts`);
+    }
+    for (const a of this.active.values()) {
+      if (a.state === 'pending' && t - a.activeAt >= this.rule.forMs) {
+        a.state = 'firing';
+        a.firedAt = t;
+      }
+    }
+    return [...this.active.values()];
+  }
+
+  /** The alerts as they stand. */
+  alerts(): Alert[] {
+    return [...this.active.values()];
+  }
+
+  /** Result labels without the metric name, the rule's labels over them, and alertname. */
+  private alertLabels(l: Labels): Labels {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(l)) if (k !== '__name__') out[k] = v;
+    for (const [k, v] of Object.entries(this.rule.labels)) {
+      if (v === '') delete out[k];
+      else out[k] = v;
+    }
+    out.alertname = this.rule.alert;
+    return out;
+  }
+}
+
+function labelKey(l: Labels): string {
+  return Object.keys(l).sort().map((k) => `${k}=${JSON.stringify(l[k])}`).join(',');
+}
