@@ -95,14 +95,14 @@ export class AlertTracker {
 
   /** Result labels without the metric name, the rule's labels over them, and alertname. */
   private alertLabels(l: Labels): Labels {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(l)) if (k !== '__name__') out[k] = v;
+    const out = new Map(Object.entries(l));
+    out.delete('__name__');
     for (const [k, v] of Object.entries(this.rule.labels)) {
-      if (v === '') delete out[k];
-      else out[k] = v;
+      if (v === '') out.delete(k);
+      else out.set(k, v);
     }
-    out.alertname = this.rule.alert;
-    return out;
+    out.set('alertname', this.rule.alert);
+    return Object.fromEntries(out);
   }
 }
 
