@@ -26,6 +26,7 @@ describe('parseRuleFile', () => {
       'bad-no-expr.yml': 'bad-no-expr.yml:4:9: group "g", rule 1, "X": field \'expr\' must be set in rule',
       'bad-record-for.yml': 'bad-record-for.yml:6:14: group "g", rule 1, "x:rate": invalid field \'for\' in recording rule',
       'bad-record-name.yml': 'bad-record-name.yml:4:17: group "g", rule 1, "1bad": invalid recording rule name: 1bad',
+      'bad-template.yml': 'bad-template.yml:7:20: group "g", rule 1, "X": annotation "summary": template: function "nosuchfunction" not defined',
       'bad-unknown-field.yml': 'bad-unknown-field.yml:6:9: group "g", rule 1: field severity not found in a rule',
     };
     for (const f of readdirSync(bad).filter((x) => x.endsWith('.yml'))) {

@@ -3,6 +3,7 @@ import { PromqlSyntaxError } from '../promql/lex.js';
 import { parse } from '../promql/parse.js';
 import type { Expr } from '../promql/ast.js';
 import { parseDuration } from '../util/duration.js';
+import { Template, TemplateError } from './template.js';
 
 /** A recording rule: `expr` evaluated and written back as series named `record`. */
 export interface RecordingRule {
@@ -144,7 +145,22 @@ function readRule(r: YAMLMap, where: string, at: At): Rule | undefined {
   const forMs = duration(r, 'for', named, at);
   const keepFiringForMs = duration(r, 'keep_firing_for', named, at);
   const annotations = stringMap(r, 'annotations', named, at, (k) => (LABEL_NAME.test(k) ? undefined : `invalid annotation name: ${k}`));
+  checkTemplates(r, 'labels', labels, named, at);
+  checkTemplates(r, 'annotations', annotations, named, at);
   return expr ? { kind: 'alerting', alert: alert!, expr, exprText: exprText!, forMs, keepFiringForMs, labels, annotations } : undefined;
+}
+
+/** Label values and annotations of alerting rules are templates: they must compile. */
+function checkTemplates(r: YAMLMap, key: string, values: Record<string, string>, where: string, at: At): void {
+  for (const [name, text] of Object.entries(values)) {
+    try {
+      new Template(text);
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const node = r.get(key, true);
+      at(isMap(node) ? (node.get(name, true)) : r, `${where}: ${key === 'labels' ? 'label' : 'annotation'} "${name}": template: ${err.message}`);
+    }
+  }
 }
 
 /** A scalar field as text (numbers and booleans as written); undefined when absent. */
