@@ -16,6 +16,10 @@ import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
 import { loadRuleFiles } from './rules/load.js';
+import type { RuleQuery } from './rules/group.js';
+import { RuleManager } from './rules/manager.js';
+import { evaluate } from './promql/engine.js';
+import { ruleHandlers } from './api/rule-handlers.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
@@ -36,6 +40,10 @@ export interface Running {
  * builds the route table, starts scraping and listens. The only place stages meet.
  */
 export async function start(config: Config, log: Logger): Promise<Running> {
+  // Rule files first: a broken one stops start-up before anything is opened.
+  const ruleFiles = loadRuleFiles(config.ruleFiles);
+  if (ruleFiles.errors.length > 0) throw new ConfigError(ruleFiles.errors);
+  if (ruleFiles.groups.length > 0) log.info({ groups: ruleFiles.groups.length, files: config.ruleFiles }, 'rule files loaded');
   const telemetry = createTelemetry();
   const now = () => Date.now();
   const storage: MetricsStorage = openStorage(config);
@@ -87,6 +95,16 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const e of s.errors) telemetry.rejectedSamples.inc({ protocol, reason: e.reason }, e.count);
     },
   });
+  const rules = new RuleManager(ruleFiles.groups, {
+    tenant: config.server.defaultTenant,
+    query: ruleQuery(storage, config),
+    ingest,
+    externalLabels: config.rules.externalLabels,
+    externalURL: `http://${config.server.host}:${config.server.port}`,
+    defaultIntervalMs: config.rules.evaluationIntervalMs,
+    now,
+    onError: (group, err) => { log.error({ group, err: err.message }, 'rule group evaluation failed'); },
+  });
   const scraper = new ScrapeManager({
     jobs: config.scrapeJobs,
     tenant: config.server.defaultTenant,
@@ -128,6 +146,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
           return health.metrics();
         },
       },
+      rules: ruleHandlers(rules),
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),
@@ -138,6 +157,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   scraper.start();
+  rules.start();
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
 
@@ -147,6 +167,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info('shutting down: closing listener, flushing the WAL into storage');
     await app.close();
     await scraper.stop();
+    await rules.stop();
     await wal.close();
     await pool?.close();
     await batcher.flushAndStop();
@@ -156,15 +177,23 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   return { address, stop };
 }
 
+/** Rules evaluate PromQL through this function: instant queries on the default tenant's data. */
+function ruleQuery(storage: MetricsStorage, config: Config): RuleQuery {
+  return async (expr, t) => {
+    const v = await evaluate(expr, { start: t, end: t, step: 1000 }, (m, r) => storage.select(config.server.defaultTenant, m, r), { ...config.query, deadline: Date.now() + config.query.timeoutMs });
+    if (v.type === 'scalar') return [{ labels: {}, value: v.values[0]! }];
+    if (v.type !== 'vector') throw new Error(`rule expression must be an instant vector or a scalar, not a ${v.type}`);
+    return v.series.filter((s) => s.has[0]).map((s) => ({ labels: s.labels, value: s.values[0]! }));
+  };
+}
+
 async function main(): Promise<void> {
-  let config: Config;
-  let ruleGroups: number;
+  let log: Logger;
+  let running: Running;
   try {
-    config = loadConfig({ argv: process.argv.slice(2), env: process.env });
-    // Rule files are checked at start-up (evaluation comes with the alerting issue).
-    const rules = loadRuleFiles(config.ruleFiles);
-    if (rules.errors.length > 0) throw new ConfigError(rules.errors);
-    ruleGroups = rules.groups.length;
+    const config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    log = createLogger(config.logLevel);
+    running = await start(config, log);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`allseer: ${err.message}\n`);
@@ -172,9 +201,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
-  if (ruleGroups > 0) log.info({ groups: ruleGroups, files: config.ruleFiles }, 'rule files checked');
-  const running = await start(config, log);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'signal received');

@@ -2,6 +2,7 @@ import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
 import type { readHandlers } from './read-handlers.js';
+import type { ruleHandlers } from './rule-handlers.js';
 import { ok, type Route } from './types.js';
 
 export interface RouteDeps {
@@ -9,6 +10,7 @@ export interface RouteDeps {
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
+  rules: ReturnType<typeof ruleHandlers>;
   /** Scrape targets and their last result. */
   targets: () => unknown[];
   /** Ingest backpressure check, run before a body is read. */
@@ -36,6 +38,8 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/api/v1/metadata', handler: d.read.metadata },
     { method: 'GET', url: '/api/v1/status/buildinfo', handler: d.read.buildinfo },
     ...both('/api/v1/export', d.read.exportJson),
+    { method: 'GET', url: '/api/v1/rules', handler: d.rules.rules },
+    { method: 'GET', url: '/api/v1/alerts', handler: d.rules.alerts },
     { method: 'GET', url: '/api/v1/targets', handler: () => Promise.resolve(ok({ activeTargets: d.targets(), droppedTargets: [] })) },
     { method: 'GET', url: '/health', handler: d.health.health },
     { method: 'GET', url: '/health/live', handler: d.health.live },

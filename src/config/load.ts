@@ -48,6 +48,7 @@ export interface Config {
   scrapeJobs: ScrapeJob[];
   /** Rule file patterns, resolved against the config file's directory. */
   ruleFiles: string[];
+  rules: { evaluationIntervalMs: number; externalLabels: Record<string, string> };
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad key. */
@@ -254,6 +255,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
     logLevel: file.log.level,
     scrapeJobs,
     ruleFiles: file.rule_files.map((f) => resolvePath(baseDir, f)),
+    rules: { evaluationIntervalMs: dur('global.evaluation_interval', file.global.evaluation_interval), externalLabels: file.global.external_labels },
   };
   if (s.mode === 'cluster' && !s.cluster) problems.push('storage.cluster: required when storage.mode is "cluster"');
   if (problems.length > 0) throw new ConfigError(problems);

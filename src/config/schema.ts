@@ -90,6 +90,8 @@ export const ConfigSchema = Type.Object({
   global: Type.Object({
     scrape_interval: Duration('15s', 'default scrape interval'),
     scrape_timeout: Duration('10s', 'default scrape timeout'),
+    evaluation_interval: Duration('1m', 'default interval of rule groups'),
+    external_labels: Type.Record(Type.String(), Type.String(), { default: {}, description: 'labels templates see as $externalLabels' }),
   }, strict),
   scrape_configs: Type.Array(ScrapeConfigSchema, { default: [] }),
   rule_files: Type.Array(Type.String(), { default: [], description: 'Prometheus rule files; relative to the config file, `*` allowed in the file name' }),

@@ -15,7 +15,7 @@ describe('AlertTracker', () => {
   it('goes pending, fires after `for`, resolves, and forgets resolved alerts after 15 minutes', () => {
     const t = new AlertTracker(rule());
     let a = t.update(0, [down('a')]);
-    expect(a).toMatchObject([{ state: 'pending', activeAt: 0, labels: { alertname: 'InstanceDown', job: 'node', instance: 'a', severity: 'page' } }]);
+    expect(a).toMatchObject([{ state: 'pending', activeAt: 0, labels: { alertname: 'InstanceDown', job: 'node', instance: 'a' } }]);
     expect(a[0]!.labels).not.toHaveProperty('__name__');
     expect(t.update(4 * MIN, [down('a')])[0]!.state).toBe('pending');
     a = t.update(5 * MIN, [down('a', 2)]);
@@ -55,10 +55,10 @@ describe('AlertTracker', () => {
     expect(u.update(2 * MIN, [down('a')])[0]).toMatchObject({ state: 'firing', keepFiringSince: 0 });
   });
 
-  it('applies rule labels over result labels (empty removes), and refuses duplicate label sets', () => {
-    const t = new AlertTracker(rule({ labels: { job: 'override', instance: '' } }));
-    expect(t.update(0, [down('a')])[0]!.labels).toEqual({ alertname: 'InstanceDown', job: 'override' });
-    expect(() => new AlertTracker(rule({ labels: { instance: '' } })).update(0, [down('a'), down('b')])).toThrow('same labelset');
+  it('names alerts by their labels and alertname, and refuses duplicate label sets', () => {
+    const t = new AlertTracker(rule());
+    expect(t.update(0, [down('a')])[0]!.labels).toEqual({ alertname: 'InstanceDown', job: 'node', instance: 'a' });
+    expect(() => new AlertTracker(rule()).update(0, [down('a'), down('a')])).toThrow('same labelset');
   });
 
   it('clears the rule and reports an error past its limit', () => {

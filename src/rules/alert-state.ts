@@ -30,7 +30,8 @@ export interface RuleSample {
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
 
 /**
- * The alerts of one alerting rule across evaluations, with Prometheus's state machine:
+ * The alerts of one alerting rule across evaluations, with Prometheus's state machine (the
+ * caller applies the rule's labels to the samples first):
  * a new label set is pending, fires once it has been returned for `for` (at once when `for` is
  * 0), stays firing for `keep_firing_for` after the expression stops returning it, then resolves;
  * resolved alerts are kept for 15 minutes. `limit` > 0 caps the alerts of one evaluation (more
@@ -93,19 +94,16 @@ export class AlertTracker {
     return [...this.active.values()];
   }
 
-  /** Result labels without the metric name, the rule's labels over them, and alertname. */
-  private alertLabels(l: Labels): Labels {
+  /** The alert's labels: the sample's (rule labels already applied) without the metric name, and alertname. */
+  alertLabels(l: Labels): Labels {
     const out = new Map(Object.entries(l));
     out.delete('__name__');
-    for (const [k, v] of Object.entries(this.rule.labels)) {
-      if (v === '') out.delete(k);
-      else out.set(k, v);
-    }
     out.set('alertname', this.rule.alert);
     return Object.fromEntries(out);
   }
 }
 
-function labelKey(l: Labels): string {
+/** A label set's identity. */
+export function labelKey(l: Labels): string {
   return Object.keys(l).sort().map((k) => `${k}=${JSON.stringify(l[k])}`).join(',');
 }

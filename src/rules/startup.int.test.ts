@@ -28,7 +28,7 @@ describe('rule files at start-up', () => {
     const config = join(dir.path, 'good.yml');
     writeFileSync(config, `rule_files:\n  - ${EXAMPLES}*.yml\n`);
     const child = await startChild(join(dir.path, 'data2'), ['--config', config], { LOG_LEVEL: 'info' });
-    expect(child.output()).toContain('rule files checked');
+    expect(child.output()).toContain('rule files loaded');
     await stopChild(child, 'SIGTERM');
   });
 });

@@ -1,0 +1,165 @@
+import type { AppendSession } from '../ingest/append.js';
+import type { Labels } from '../storage/interface.js';
+import type { Expr } from '../promql/ast.js';
+import { AlertTracker, labelKey, type Alert, type RuleSample } from './alert-state.js';
+import type { Rule, RuleGroup } from './rule-file.js';
+import { Template } from './template.js';
+
+/**
+ * Evaluates a PromQL expression at one time for the rules: an instant vector (a scalar comes
+ * back as one sample without labels). Rules get this function, not the engine.
+ */
+export type RuleQuery = (expr: Expr, t: number) => Promise<RuleSample[]>;
+
+/** Where rule results are written: the ingest path (WAL, then storage), like scraped samples. */
+export interface RuleIngest {
+  session(tenant: string): AppendSession;
+  commit(protocol: 'rules', session: AppendSession): Promise<unknown>;
+}
+
+export interface RuleHealth {
+  health: 'unknown' | 'ok' | 'err';
+  lastError: string;
+  /** ms since the epoch; 0 before the first evaluation. */
+  lastEvaluation: number;
+  evaluationSeconds: number;
+}
+
+/** An alert as the API shows it: with its labels and annotations filled in. */
+export interface ShownAlert extends Alert {
+  annotations: Record<string, string>;
+}
+
+export interface RuleRun extends RuleHealth {
+  rule: Rule;
+  tracker: AlertTracker | undefined;
+  /** Annotations per alert label set, filled in at the last evaluation. */
+  annotations: Map<Alert, Record<string, string>>;
+  /** Series written at the last evaluation (key → labels): the ones gone get staleness markers. */
+  written: Map<string, Labels>;
+}
+
+export interface GroupOptions {
+  tenant: string;
+  query: RuleQuery;
+  ingest: RuleIngest;
+  externalLabels: Record<string, string>;
+  externalURL: string;
+}
+
+/**
+ * One rule group, evaluated rule after rule at a given time (the manager decides when):
+ * recording rules write their result back as series named by `record`; alerting rules update
+ * their alerts and write `ALERTS` and `ALERTS_FOR_STATE`. A failing rule is recorded in its
+ * health and does not stop the others. Series a rule no longer produces get staleness markers.
+ */
+export class GroupRunner {
+  readonly runs: RuleRun[];
+  lastEvaluation = 0;
+  evaluationSeconds = 0;
+
+  constructor(readonly group: RuleGroup, private readonly o: GroupOptions) {
+    this.runs = group.rules.map((rule) => ({
+      rule, tracker: rule.kind === 'alerting' ? new AlertTracker(rule) : undefined, annotations: new Map(), written: new Map(),
+      health: 'unknown', lastError: '', lastEvaluation: 0, evaluationSeconds: 0,
+    }));
+  }
+
+  async evaluate(t: number): Promise<void> {
+    const started = performance.now();
+    const session = this.o.ingest.session(this.o.tenant);
+    for (const run of this.runs) {
+      const t0 = performance.now();
+      let out: { labels: Labels; value: number }[] = [];
+      try {
+        out = await this.evaluateRule(run, t);
+        run.health = 'ok';
+        run.lastError = '';
+      } catch (err) {
+        run.health = 'err';
+        run.lastError = (err as Error).message;
+        out = [];
+      }
+      write(session, run, out, t);
+      run.lastEvaluation = t;
+      run.evaluationSeconds = (performance.now() - t0) / 1000;
+    }
+    await this.o.ingest.commit('rules', session);
+    this.lastEvaluation = t;
+    this.evaluationSeconds = (performance.now() - started) / 1000;
+  }
+
+  /** The pending and firing alerts of one rule of the group, annotations filled in. */
+  alertsOf(run: RuleRun): ShownAlert[] {
+    return (run.tracker?.alerts() ?? []).filter((a) => a.state !== 'inactive').map((a) => ({ ...a, annotations: run.annotations.get(a) ?? {} }));
+  }
+
+  /** The pending and firing alerts of every alerting rule of the group. */
+  alerts(): ShownAlert[] {
+    return this.runs.flatMap((r) => this.alertsOf(r));
+  }
+
+  private async evaluateRule(run: RuleRun, t: number): Promise<{ labels: Labels; value: number }[]> {
+    const rule = run.rule;
+    const result = await this.o.query(rule.expr, t);
+    if (rule.kind === 'recording') {
+      if (this.group.limit > 0 && result.length > this.group.limit) throw new Error(`exceeded limit of ${this.group.limit} with ${result.length} series`);
+      return result.map((s) => ({ labels: withRuleLabels(s.labels, rule.labels, { __name__: rule.record }), value: s.value }));
+    }
+    // Label values of alerting rules are templates too, filled in per sample; annotations are
+    // filled in with the sample's own labels and value (kept from the last time it was seen).
+    const tracker = run.tracker!;
+    const items = result.map((s) => ({ sample: s, labels: withRuleLabels(s.labels, this.expandAll(rule.labels, s), {}) }));
+    const alerts = tracker.update(t, items.map((i) => ({ labels: i.labels, value: i.sample.value })), this.group.limit);
+    const sampleOf = new Map(items.map((i) => [labelKey(tracker.alertLabels(i.labels)), i.sample]));
+    const previous = run.annotations;
+    run.annotations = new Map(alerts.map((a) => {
+      const s = sampleOf.get(labelKey(a.labels));
+      return [a, s ? this.expandAll(rule.annotations, s) : previous.get(a) ?? {}];
+    }));
+    return alerts.filter((a) => a.state !== 'inactive').flatMap((a) => [
+      { labels: { ...a.labels, __name__: 'ALERTS', alertstate: a.state }, value: 1 },
+      { labels: { ...a.labels, __name__: 'ALERTS_FOR_STATE' }, value: a.activeAt / 1000 },
+    ]);
+  }
+
+  private expandAll(templates: Record<string, string>, s: RuleSample): Record<string, string> {
+    const out: Record<string, string> = {};
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.labels)) if (k !== '__name__') labels[k] = v;
+    for (const [k, text] of Object.entries(templates)) {
+      try {
+        out[k] = new Template(text).expand({ labels, value: s.value, externalLabels: this.o.externalLabels, externalURL: this.o.externalURL });
+      } catch (err) {
+        out[k] = `<error expanding template: ${(err as Error).message}>`;
+      }
+    }
+    return out;
+  }
+}
+
+/** Result labels with the rule's labels over them (an empty value removes the label). */
+function withRuleLabels(l: Labels, ruleLabels: Record<string, string>, extra: Record<string, string>): Labels {
+  const out = new Map(Object.entries(l));
+  for (const [k, v] of Object.entries({ ...ruleLabels, ...extra })) {
+    if (v === '') out.delete(k);
+    else out.set(k, v);
+  }
+  return Object.fromEntries(out);
+}
+
+function write(session: AppendSession, run: RuleRun, out: { labels: Labels; value: number }[], t: number): void {
+  const now = new Map<string, Labels>();
+  for (const s of out) {
+    const key = JSON.stringify(Object.entries(s.labels).sort());
+    now.set(key, s.labels);
+    const state = session.series(`rule\u0002${key}`, () => Object.entries(s.labels), 1);
+    if (state) session.sample(state, t, s.value, false);
+  }
+  for (const [key, labels] of run.written) {
+    if (now.has(key)) continue;
+    const state = session.series(`rule\u0002${key}`, () => Object.entries(labels), 1);
+    if (state) session.sample(state, t, Number.NaN, true);
+  }
+  run.written = now;
+}
