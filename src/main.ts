@@ -29,9 +29,11 @@ import { Wal, type WalEntry } from './wal/wal.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** A running server: its address and how to stop it. */
+/** A running server: its address, how to reload its rule files and how to stop it. */
 export interface Running {
   address: string;
+  /** Reads the rule files again; throws ConfigError (keeping the running rules) if one is invalid. */
+  reload: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -102,6 +104,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     externalLabels: config.rules.externalLabels,
     externalURL: `http://${config.server.host}:${config.server.port}`,
     defaultIntervalMs: config.rules.evaluationIntervalMs,
+    // Alerts active before a restart are looked for this far back (Prometheus's outage tolerance).
+    restoreWindowMs: 3_600_000,
     now,
     onError: (group, err) => { log.error({ group, err: err.message }, 'rule group evaluation failed'); },
   });
@@ -116,6 +120,13 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       if (!ok) log.warn({ job, error }, 'scrape failed');
     },
   });
+
+  const reload = async () => {
+    const files = loadRuleFiles(config.ruleFiles);
+    if (files.errors.length > 0) throw new ConfigError(files.errors);
+    await rules.reload(files.groups);
+    log.info({ groups: files.groups.length }, 'rule files reloaded');
+  };
 
   let ready = false;
   const refreshGauges = () => {
@@ -146,7 +157,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
           return health.metrics();
         },
       },
-      rules: ruleHandlers(rules),
+      rules: ruleHandlers(rules, reload),
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),
@@ -174,7 +185,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await storage.close();
     log.info('stopped');
   })());
-  return { address, stop };
+  return { address, stop, reload };
 }
 
 /** Rules evaluate PromQL through this function: instant queries on the default tenant's data. */
@@ -201,6 +212,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  process.on('SIGHUP', () => {
+    running.reload().catch((err: unknown) => { log.error({ err: (err as Error).message }, 'rule reload failed; the running rules are kept'); });
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'signal received');

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   QUERY_LIMIT: { status: 422, errorType: 'execution', summary: 'the query would load more samples or series than query.max_samples / query.max_series, or return more than query.max_points_per_series points' },
   QUERY_TIMEOUT: { status: 503, errorType: 'timeout', summary: 'the query ran longer than its timeout (query.timeout or the request\'s `timeout`)' },
   QUERY_CANCELED: { status: 499, errorType: 'canceled', summary: 'the client went away before the query finished (Prometheus\'s 499)' },
+  BAD_RULES: { status: 400, errorType: 'bad_data', summary: 'a rule file given to a reload is invalid (file:line:column given); the running rules are kept' },
   NOT_FOUND: { status: 404, errorType: 'not_found', summary: 'no such endpoint' },
   BODY_TOO_LARGE: { status: 413, errorType: 'bad_data', summary: 'the body (after decompression) exceeds server.body_limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'bad_data', summary: 'unsupported Content-Type, Content-Encoding or remote_write protobuf message' },

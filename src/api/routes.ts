@@ -44,6 +44,8 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/health', handler: d.health.health },
     { method: 'GET', url: '/health/live', handler: d.health.live },
     { method: 'GET', url: '/health/ready', handler: d.health.ready },
+    { method: 'POST', url: '/-/reload', handler: d.rules.reload },
+    { method: 'PUT', url: '/-/reload', handler: d.rules.reload },
     { method: 'GET', url: '/-/healthy', handler: d.health.live },
     { method: 'GET', url: '/-/ready', handler: d.health.ready },
     { method: 'GET', url: '/metrics', handler: d.health.metrics },

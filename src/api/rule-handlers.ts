@@ -1,6 +1,8 @@
 import type { Alert } from '../rules/alert-state.js';
 import type { ShownAlert } from '../rules/group.js';
 import type { RuleManager } from '../rules/manager.js';
+import { ConfigError } from '../config/load.js';
+import { ApiError } from './errors.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
@@ -23,8 +25,19 @@ function ruleState(alerts: readonly Alert[]): string {
 }
 
 /** `/api/v1/rules` and `/api/v1/alerts` in Prometheus's shapes. */
-export function ruleHandlers(rules: RuleManager) {
+export function ruleHandlers(rules: RuleManager, reload: () => Promise<void>) {
   return {
+    /** POST|PUT /-/reload: reads the rule files again; an invalid one keeps the running rules. */
+    reload: async (): Promise<ApiResponse> => {
+      try {
+        await reload();
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        throw new ApiError('BAD_RULES', `rule files not reloaded: ${err.problems.join('; ')}`, { errors: err.problems });
+      }
+      return { status: 200, body: { status: 'success' } };
+    },
+
     /** GET /api/v1/rules[?type=alert|record] */
     rules: (req: ApiRequest): Promise<ApiResponse> => {
       const type = req.query.get('type')?.[0];

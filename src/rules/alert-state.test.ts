@@ -67,4 +67,12 @@ describe('AlertTracker', () => {
     expect(t.alerts()).toEqual([]);
     expect(t.update(MIN, [down('a')], 2)).toHaveLength(1);
   });
+
+  it('continues alerts from before a restart with their old start time, once', () => {
+    const t = new AlertTracker(rule());
+    t.restore([{ labels: { __name__: 'ALERTS_FOR_STATE', alertname: 'InstanceDown', job: 'node', instance: 'a' }, activeAt: -6 * MIN }]);
+    expect(t.update(0, [down('a'), down('b')]).map((a) => [a.labels.instance, a.state, a.activeAt])).toEqual([['a', 'firing', -6 * MIN], ['b', 'pending', 0]]);
+    t.update(MIN, []);
+    expect(t.update(2 * MIN, [down('a')])[0]).toMatchObject({ state: 'pending', activeAt: 2 * MIN }); // used once
+  });
 });

@@ -39,8 +39,24 @@ export const RESOLVED_RETENTION_MS = 15 * 60_000;
  */
 export class AlertTracker {
   private readonly active = new Map<string, Alert>();
+  /** Start times of alerts from before a restart (ALERTS_FOR_STATE), by label key; used once. */
+  private restored = new Map<string, number>();
 
   constructor(readonly rule: AlertingRule) {}
+
+  /**
+   * Alerts that were active before a restart, with their start times (ms): when the expression
+   * returns one of these label sets again, the alert continues from its old start instead of
+   * starting over (so a `for` already served is not served twice).
+   */
+  restore(starts: readonly { labels: Labels; activeAt: number }[]): void {
+    this.restored = new Map(starts.map((s) => [labelKey(this.alertLabels(s.labels)), s.activeAt]));
+  }
+
+  /** Carries the alerts of the same rule over from before a reload. */
+  adopt(previous: AlertTracker): void {
+    for (const [k, a] of previous.active) this.active.set(k, a);
+  }
 
   /** Applies the result of an evaluation at `t` (ms); returns the rule's alerts after it. */
   update(t: number, result: readonly RuleSample[], limit = 0): Alert[] {
@@ -57,7 +73,9 @@ export class AlertTracker {
         a.keepFiringSince = 0;
         continue;
       }
-      this.active.set(key, { labels, value: s.value, state: 'pending', activeAt: t, firedAt: 0, resolvedAt: 0, keepFiringSince: 0, lastSeen: t });
+      const was = this.restored.get(key);
+      const activeAt = was !== undefined && was <= t ? was : t;
+      this.active.set(key, { labels, value: s.value, state: 'pending', activeAt, firedAt: 0, resolvedAt: 0, keepFiringSince: 0, lastSeen: t });
     }
     for (const [key, a] of this.active) {
       if (seen.has(key)) continue;
@@ -75,6 +93,7 @@ export class AlertTracker {
       }
       if (t - a.resolvedAt > RESOLVED_RETENTION_MS) this.active.delete(key);
     }
+    this.restored.clear();
     const live = [...this.active.values()].filter((a) => a.state !== 'inactive').length;
     if (limit > 0 && live > limit) {
       this.active.clear();

@@ -4,6 +4,7 @@ import type { Expr } from '../promql/ast.js';
 import { AlertTracker, labelKey, type Alert, type RuleSample } from './alert-state.js';
 import type { Rule, RuleGroup } from './rule-file.js';
 import { Template } from './template.js';
+import { parse } from '../promql/parse.js';
 
 /**
  * Evaluates a PromQL expression at one time for the rules: an instant vector (a scalar comes
@@ -40,6 +41,8 @@ export interface RuleRun extends RuleHealth {
 }
 
 export interface GroupOptions {
+  /** How far back the alerts of before a restart are looked for (Prometheus: 1h); 0 = never. */
+  restoreWindowMs?: number;
   tenant: string;
   query: RuleQuery;
   ingest: RuleIngest;
@@ -65,8 +68,14 @@ export class GroupRunner {
     }));
   }
 
+  private restored = false;
+
   async evaluate(t: number): Promise<void> {
     const started = performance.now();
+    if (!this.restored) {
+      this.restored = true;
+      await this.restore(t);
+    }
     const session = this.o.ingest.session(this.o.tenant);
     for (const run of this.runs) {
       const t0 = performance.now();
@@ -87,6 +96,36 @@ export class GroupRunner {
     await this.o.ingest.commit('rules', session);
     this.lastEvaluation = t;
     this.evaluationSeconds = (performance.now() - started) / 1000;
+  }
+
+  /**
+   * Before the first evaluation: the start times of alerts that were active before a restart,
+   * from their `ALERTS_FOR_STATE` series (rules with a `for` only, as Prometheus restores).
+   */
+  private async restore(t: number): Promise<void> {
+    const window = this.o.restoreWindowMs ?? 0;
+    if (window <= 0) return;
+    for (const run of this.runs) {
+      if (run.rule.kind !== 'alerting' || run.rule.forMs <= 0 || !run.tracker) continue;
+      const expr = parse(`last_over_time(ALERTS_FOR_STATE{alertname=${JSON.stringify(run.rule.alert)}}[${window}ms])`);
+      try {
+        const found = await this.o.query(expr, t - 1);
+        run.tracker.restore(found.map((s) => ({ labels: s.labels, activeAt: s.value * 1000 })));
+      } catch (err) {
+        run.lastError = `restoring alert state: ${(err as Error).message}`;
+      }
+    }
+  }
+
+  /** Carries alert state over from the group this one replaces (a reload): same rule, same state. */
+  adopt(previous: GroupRunner): void {
+    for (const run of this.runs) {
+      const old = previous.runs.find((r) => r.rule.kind === run.rule.kind && ruleName(r.rule) === ruleName(run.rule) && r.rule.exprText === run.rule.exprText);
+      if (!old) continue;
+      if (run.tracker && old.tracker) run.tracker.adopt(old.tracker);
+      Object.assign(run, { annotations: old.annotations, written: old.written, health: old.health, lastError: old.lastError, lastEvaluation: old.lastEvaluation, evaluationSeconds: old.evaluationSeconds });
+    }
+    this.restored = previous.restored;
   }
 
   /** The pending and firing alerts of one rule of the group, annotations filled in. */
@@ -136,6 +175,10 @@ export class GroupRunner {
     }
     return out;
   }
+}
+
+function ruleName(r: Rule): string {
+  return r.kind === 'recording' ? r.record : r.alert;
 }
 
 /** Result labels with the rule's labels over them (an empty value removes the label). */

@@ -14,10 +14,11 @@ export interface RuleManagerOptions extends GroupOptions {
  * it with `evaluateAll(t)` instead of timers.
  */
 export class RuleManager {
-  readonly groups: GroupRunner[];
+  groups: GroupRunner[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  private started = false;
 
   constructor(groups: readonly RuleGroup[], private readonly o: RuleManagerOptions) {
     this.groups = groups.map((g) => new GroupRunner(g, o));
@@ -28,16 +29,40 @@ export class RuleManager {
   }
 
   start(): void {
+    this.started = true;
     for (const g of this.groups) this.schedule(g);
   }
 
+  /**
+   * Replaces the groups (a reload): waits for evaluations under way, carries the state of rules
+   * that stay (same file, group, rule name and expression) over, and schedules the new set.
+   */
+  async reload(groups: readonly RuleGroup[]): Promise<void> {
+    this.clearTimers();
+    await Promise.all(this.running);
+    this.clearTimers(); // an evaluation that just ended scheduled its next one
+    const next = groups.map((g) => new GroupRunner(g, this.o));
+    for (const n of next) {
+      const old = this.groups.find((g) => g.group.file === n.group.file && g.group.name === n.group.name);
+      if (old) n.adopt(old);
+    }
+    this.groups = next;
+    if (this.started && !this.stopped) this.start();
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
   private schedule(g: GroupRunner): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.groups.includes(g)) return;
     const interval = this.intervalOf(g);
     const now = this.o.now();
     const slot = Math.floor(now / interval) * interval + interval;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      if (!this.groups.includes(g)) return;
       const run = g.evaluate(slot).catch((err: unknown) => { this.o.onError(g.group.name, err as Error); });
       this.running.add(run);
       void run.finally(() => {
@@ -55,8 +80,7 @@ export class RuleManager {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.clearTimers();
     await Promise.all(this.running);
   }
 }

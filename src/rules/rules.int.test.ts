@@ -60,4 +60,23 @@ describe('rule evaluation in the server', () => {
     const alerts = await eventually(() => q('ALERTS'), (r) => ((r.data.result as unknown[]) ?? []).length > 0, 'the ALERTS series');
     expect(alerts.data.result).toMatchObject([{ metric: { __name__: 'ALERTS', alertname: 'AlwaysFiring', alertstate: 'firing', severity: 'ticket' }, value: [expect.any(Number), '1'] }]);
   });
+
+  it('reloads rule files on POST /-/reload, keeping the running rules when a file is broken', async () => {
+    const rules = join(dir.path, 'rules.yml');
+    const before = await get('/api/v1/rules');
+    writeFileSync(rules, 'groups:\n  - name: fast\n    rules:\n      - alert: Broken\n        expr: sum(\n');
+    const bad = await fetch(`${server.url}/-/reload`, { method: 'POST' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ status: 'error', code: 'BAD_RULES', errors: [expect.stringContaining('rules.yml:5:15:') as unknown] });
+    expect(((await get('/api/v1/rules')).data.groups as unknown[]).length).toBe((before.data.groups as unknown[]).length);
+    writeFileSync(rules, 'groups:\n  - name: fast\n    interval: 1s\n    rules:\n      - alert: AlwaysFiring\n        expr: vector(42) > 0\n        labels: { severity: ticket }\n      - alert: Added\n        expr: vector(1)\n');
+    const good = await fetch(`${server.url}/-/reload`, { method: 'POST' });
+    expect(good.status).toBe(200);
+    const after = await get('/api/v1/rules');
+    const names = ((after.data.groups as Record<string, unknown>[])[0]!.rules as Record<string, unknown>[]).map((r) => r.name);
+    expect(names).toEqual(['AlwaysFiring', 'Added']);
+    // The alert that stayed keeps its state (and start time) across the reload.
+    const firing = ((after.data.groups as Record<string, unknown>[])[0]!.rules as Record<string, unknown>[])[0]!;
+    expect(firing.state).toBe('firing');
+  });
 });
