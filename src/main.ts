@@ -15,7 +15,9 @@ import { MetricsIngest, type Decoding } from './ingest/metrics-ingest.js';
 import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
+import { kpiGroup } from './rules/kpi.js';
 import { loadRuleFiles } from './rules/load.js';
+import type { RuleGroup } from './rules/rule-file.js';
 import type { RuleQuery } from './rules/group.js';
 import { RuleManager } from './rules/manager.js';
 import { evaluate } from './promql/engine.js';
@@ -42,10 +44,15 @@ export interface Running {
  * builds the route table, starts scraping and listens. The only place stages meet.
  */
 export async function start(config: Config, log: Logger): Promise<Running> {
-  // Rule files first: a broken one stops start-up before anything is opened.
-  const ruleFiles = loadRuleFiles(config.ruleFiles);
-  if (ruleFiles.errors.length > 0) throw new ConfigError(ruleFiles.errors);
-  if (ruleFiles.groups.length > 0) log.info({ groups: ruleFiles.groups.length, files: config.ruleFiles }, 'rule files loaded');
+  // Rule files and KPI thresholds first: a broken one stops start-up before anything is opened.
+  const loadRules = (): RuleGroup[] => {
+    const files = loadRuleFiles(config.ruleFiles);
+    const kpis = kpiGroup(config.kpis);
+    if (files.errors.length + kpis.errors.length > 0) throw new ConfigError([...files.errors, ...kpis.errors]);
+    return kpis.group ? [...files.groups, kpis.group] : files.groups;
+  };
+  const ruleGroups = loadRules();
+  if (ruleGroups.length > 0) log.info({ groups: ruleGroups.length, files: config.ruleFiles, kpis: config.kpis.length }, 'rule files loaded');
   const telemetry = createTelemetry();
   const now = () => Date.now();
   const storage: MetricsStorage = openStorage(config);
@@ -97,7 +104,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const e of s.errors) telemetry.rejectedSamples.inc({ protocol, reason: e.reason }, e.count);
     },
   });
-  const rules = new RuleManager(ruleFiles.groups, {
+  const rules = new RuleManager(ruleGroups, {
     tenant: config.server.defaultTenant,
     query: ruleQuery(storage, config),
     ingest,
@@ -122,10 +129,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
 
   const reload = async () => {
-    const files = loadRuleFiles(config.ruleFiles);
-    if (files.errors.length > 0) throw new ConfigError(files.errors);
-    await rules.reload(files.groups);
-    log.info({ groups: files.groups.length }, 'rule files reloaded');
+    const groups = loadRules();
+    await rules.reload(groups);
+    log.info({ groups: groups.length }, 'rule files reloaded');
   };
 
   let ready = false;

@@ -7,7 +7,7 @@ import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { parseBytes, parseMemory } from '../util/bytes.js';
 import { parseDuration } from '../util/duration.js';
-import { ConfigSchema, type ConfigFile, type RelabelConfig } from './schema.js';
+import { ConfigSchema, type ConfigFile, type KpiConfig, type RelabelConfig } from './schema.js';
 
 /** A scrape job with every default resolved; durations in ms. */
 export interface ScrapeJob {
@@ -49,6 +49,8 @@ export interface Config {
   /** Rule file patterns, resolved against the config file's directory. */
   ruleFiles: string[];
   rules: { evaluationIntervalMs: number; externalLabels: Record<string, string> };
+  /** KPI thresholds, checked and turned into rules at start (src/rules/kpi.ts). */
+  kpis: KpiConfig[];
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad key. */
@@ -255,6 +257,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
     logLevel: file.log.level,
     scrapeJobs,
     ruleFiles: file.rule_files.map((f) => resolvePath(baseDir, f)),
+    kpis: file.kpis,
     rules: { evaluationIntervalMs: dur('global.evaluation_interval', file.global.evaluation_interval), externalLabels: file.global.external_labels },
   };
   if (s.mode === 'cluster' && !s.cluster) problems.push('storage.cluster: required when storage.mode is "cluster"');

@@ -22,6 +22,22 @@ export const RelabelConfigSchema = Type.Object({
   ], { default: 'replace' }),
 }, { additionalProperties: false });
 
+const Bounds = Type.Object({
+  min: Type.Optional(Type.Number({ description: 'alert when the value is below' })),
+  max: Type.Optional(Type.Number({ description: 'alert when the value is above' })),
+}, { additionalProperties: false });
+
+/** A KPI threshold: a friendly form of alerting rules for people who do not write PromQL rules. */
+export const KpiSchema = Type.Object({
+  name: Type.String({ description: 'the alert name of the rules made from it' }),
+  query: Type.String({ description: 'PromQL returning an instant vector (a metric name is enough)' }),
+  warning: Type.Optional(Bounds),
+  critical: Type.Optional(Bounds),
+  for: Duration('0s', 'how long the threshold must be crossed before the alert fires'),
+  labels: Type.Record(Type.String(), Type.String(), { default: {} }),
+  description: Type.String({ default: '' }),
+}, { additionalProperties: false });
+
 export const ScrapeConfigSchema = Type.Object({
   job_name: Type.String({ minLength: 1 }),
   scrape_interval: Type.Optional(Type.String()),
@@ -94,6 +110,7 @@ export const ConfigSchema = Type.Object({
     external_labels: Type.Record(Type.String(), Type.String(), { default: {}, description: 'labels templates see as $externalLabels' }),
   }, strict),
   scrape_configs: Type.Array(ScrapeConfigSchema, { default: [] }),
+  kpis: Type.Array(KpiSchema, { default: [] }),
   rule_files: Type.Array(Type.String(), { default: [], description: 'Prometheus rule files; relative to the config file, `*` allowed in the file name' }),
 }, { additionalProperties: false });
 
@@ -101,3 +118,4 @@ export const ConfigSchema = Type.Object({
 export type ConfigFile = Static<typeof ConfigSchema>;
 export type ScrapeConfigFile = Static<typeof ScrapeConfigSchema>;
 export type RelabelConfig = Static<typeof RelabelConfigSchema>;
+export type KpiConfig = Static<typeof KpiSchema>;

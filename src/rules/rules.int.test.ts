@@ -27,7 +27,7 @@ beforeAll(async () => {
         expr: vector(0) > 1
         for: 5m
 `);
-  server = await startTestServer(`rule_files:\n  - ${rules}\nbatcher:\n  flush_interval: 50ms\n`);
+  server = await startTestServer(`rule_files:\n  - ${rules}\nbatcher:\n  flush_interval: 50ms\nglobal:\n  evaluation_interval: 1s\nkpis:\n  - name: QueueDepth\n    query: vector(5)\n    warning: { max: 3 }\n    critical: { max: 10 }\n    labels: { team: ops }\n`);
 });
 afterAll(async () => {
   await server.cleanup();
@@ -38,12 +38,19 @@ const get = async (path: string) => (await (await fetch(`${server.url}${path}`))
 
 describe('rule evaluation in the server', () => {
   it('fires alerts and shows them in Prometheus shapes', async () => {
-    const alerts = await eventually(() => get('/api/v1/alerts'), (r) => (r.data.alerts as unknown[]).length > 0, 'a firing alert');
+    const all = await eventually(() => get('/api/v1/alerts'), (r) => (r.data.alerts as unknown[]).length > 1, 'firing alerts');
+    // The KPI threshold is crossed at its warning level only.
+    expect((all.data.alerts as Record<string, unknown>[]).filter((a) => (a.labels as Record<string, string>).kpi)).toEqual([{
+      labels: { alertname: 'QueueDepth', kpi: 'QueueDepth', severity: 'warning', team: 'ops' }, annotations: { summary: 'KPI QueueDepth is 5, warning when above 3' },
+      state: 'firing', activeAt: expect.any(String) as unknown, value: '5e+00',
+    }]);
+    const alerts = { data: { alerts: (all.data.alerts as Record<string, unknown>[]).filter((a) => !(a.labels as Record<string, string>).kpi) } };
     expect(alerts.data.alerts).toEqual([{
       labels: { alertname: 'AlwaysFiring', severity: 'ticket' }, annotations: { summary: 'value is 42' }, state: 'firing',
       activeAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown, value: '4.2e+01',
     }]);
     const rules = await get('/api/v1/rules');
+    expect((rules.data.groups as Record<string, unknown>[]).map((g) => g.name)).toEqual(['fast', 'kpis']);
     const group = (rules.data.groups as Record<string, unknown>[])[0]!;
     expect(group).toMatchObject({ name: 'fast', interval: 1, limit: 0 });
     expect((group.rules as Record<string, unknown>[]).map((r) => [r.type, r.name, r.health, r.state])).toEqual([
@@ -57,7 +64,7 @@ describe('rule evaluation in the server', () => {
     const q = (expr: string) => get(`/api/v1/query?query=${encodeURIComponent(expr)}`);
     const rec = await eventually(() => q('test:one'), (r) => ((r.data.result as unknown[]) ?? []).length > 0, 'the recorded series');
     expect(rec.data.result).toMatchObject([{ metric: { __name__: 'test:one', source: 'rule' }, value: [expect.any(Number), '1'] }]);
-    const alerts = await eventually(() => q('ALERTS'), (r) => ((r.data.result as unknown[]) ?? []).length > 0, 'the ALERTS series');
+    const alerts = await eventually(() => q('ALERTS{alertname="AlwaysFiring"}'), (r) => ((r.data.result as unknown[]) ?? []).length > 0, 'the ALERTS series');
     expect(alerts.data.result).toMatchObject([{ metric: { __name__: 'ALERTS', alertname: 'AlwaysFiring', alertstate: 'firing', severity: 'ticket' }, value: [expect.any(Number), '1'] }]);
   });
 
