@@ -22,6 +22,8 @@ import type { RuleQuery } from './rules/group.js';
 import { RuleManager } from './rules/manager.js';
 import { evaluate } from './promql/engine.js';
 import { ruleHandlers } from './api/rule-handlers.js';
+import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
+import { AlertStore, SilenceStore } from './alertmanager/store.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
@@ -104,7 +106,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const e of s.errors) telemetry.rejectedSamples.inc({ protocol, reason: e.reason }, e.count);
     },
   });
+  const amAlerts = new AlertStore();
+  const silences = new SilenceStore(join(config.storage.dataDir, 'alertmanager', 'silences.json'));
   const rules = new RuleManager(ruleGroups, {
+    notify: (alerts) => { for (const a of alerts) amAlerts.put({ ...a, updatedAt: now(), generatorURL: '' }); },
     tenant: config.server.defaultTenant,
     query: ruleQuery(storage, config),
     ingest,
@@ -164,6 +169,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
         },
       },
       rules: ruleHandlers(rules, reload),
+      alertmanager: alertmanagerHandlers(amAlerts, silences, { now, version: VERSION, startedAt: now() }),
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),

@@ -1,3 +1,4 @@
+import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
@@ -11,6 +12,7 @@ export interface RouteDeps {
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
   rules: ReturnType<typeof ruleHandlers>;
+  alertmanager: ReturnType<typeof alertmanagerHandlers>;
   /** Scrape targets and their last result. */
   targets: () => unknown[];
   /** Ingest backpressure check, run before a body is read. */
@@ -40,6 +42,14 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/api/v1/export', d.read.exportJson),
     { method: 'GET', url: '/api/v1/rules', handler: d.rules.rules },
     { method: 'GET', url: '/api/v1/alerts', handler: d.rules.alerts },
+    { method: 'POST', url: '/api/v2/alerts', handler: d.alertmanager.postAlerts },
+    { method: 'GET', url: '/api/v2/alerts', handler: d.alertmanager.getAlerts },
+    { method: 'POST', url: '/api/v2/silences', handler: d.alertmanager.postSilence },
+    { method: 'GET', url: '/api/v2/silences', handler: d.alertmanager.getSilences },
+    { method: 'GET', url: '/api/v2/silence/:id', handler: d.alertmanager.getSilence },
+    { method: 'DELETE', url: '/api/v2/silence/:id', handler: d.alertmanager.deleteSilence },
+    { method: 'GET', url: '/api/v2/status', handler: d.alertmanager.status },
+    { method: 'GET', url: '/api/v2/receivers', handler: d.alertmanager.receivers },
     { method: 'GET', url: '/api/v1/targets', handler: () => Promise.resolve(ok({ activeTargets: d.targets(), droppedTargets: [] })) },
     { method: 'GET', url: '/health', handler: d.health.health },
     { method: 'GET', url: '/health/live', handler: d.health.live },

@@ -40,7 +40,17 @@ export interface RuleRun extends RuleHealth {
   written: Map<string, Labels>;
 }
 
+/** An alert handed to the Alertmanager side (firing, or resolved with its end time). */
+export interface SentAlert {
+  labels: Labels;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt: number;
+}
+
 export interface GroupOptions {
+  /** Receives the group's firing and resolved alerts after each evaluation (Prometheus sends them to Alertmanager). */
+  notify?: (alerts: SentAlert[]) => void;
   /** How far back the alerts of before a restart are looked for (Prometheus: 1h); 0 = never. */
   restoreWindowMs?: number;
   tenant: string;
@@ -94,6 +104,7 @@ export class GroupRunner {
       run.evaluationSeconds = (performance.now() - t0) / 1000;
     }
     await this.o.ingest.commit('rules', session);
+    this.send(t);
     this.lastEvaluation = t;
     this.evaluationSeconds = (performance.now() - started) / 1000;
   }
@@ -115,6 +126,24 @@ export class GroupRunner {
         run.lastError = `restoring alert state: ${(err as Error).message}`;
       }
     }
+  }
+
+  /**
+   * Firing alerts go out with an end time four intervals ahead (renewed at each evaluation, so
+   * they stay active while the rule keeps firing); resolved ones with the time they resolved.
+   */
+  private send(t: number): void {
+    if (!this.o.notify) return;
+    const ahead = 4 * Math.max(this.group.intervalMs || 60_000, 60_000);
+    const out: SentAlert[] = [];
+    for (const run of this.runs) {
+      for (const a of run.tracker?.alerts() ?? []) {
+        const annotations = run.annotations.get(a) ?? {};
+        if (a.state === 'firing') out.push({ labels: a.labels, annotations, startsAt: a.firedAt, endsAt: t + ahead });
+        else if (a.state === 'inactive' && a.firedAt > 0) out.push({ labels: a.labels, annotations, startsAt: a.firedAt, endsAt: a.resolvedAt });
+      }
+    }
+    if (out.length > 0) this.o.notify(out);
   }
 
   /** Carries alert state over from the group this one replaces (a reload): same rule, same state. */
