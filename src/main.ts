@@ -24,6 +24,7 @@ import { evaluate } from './promql/engine.js';
 import { ruleHandlers } from './api/rule-handlers.js';
 import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
 import { AlertStore, SilenceStore } from './alertmanager/store.js';
+import { DEFAULT_AM_CONFIG, parseAmConfig, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
@@ -53,6 +54,19 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (files.errors.length + kpis.errors.length > 0) throw new ConfigError([...files.errors, ...kpis.errors]);
     return kpis.group ? [...files.groups, kpis.group] : files.groups;
   };
+  const loadAmConfig = (): AmConfig => {
+    if (!config.alertmanagerConfigFile) return DEFAULT_AM_CONFIG;
+    let text: string;
+    try {
+      text = readFileSync(config.alertmanagerConfigFile, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`${config.alertmanagerConfigFile}: cannot read: ${(err as Error).message}`]);
+    }
+    const parsed = parseAmConfig(text, config.alertmanagerConfigFile);
+    if (!parsed.config) throw new ConfigError(parsed.errors);
+    return parsed.config;
+  };
+  let amConfig = loadAmConfig();
   const ruleGroups = loadRules();
   if (ruleGroups.length > 0) log.info({ groups: ruleGroups.length, files: config.ruleFiles, kpis: config.kpis.length }, 'rule files loaded');
   const telemetry = createTelemetry();
@@ -135,6 +149,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   const reload = async () => {
     const groups = loadRules();
+    amConfig = loadAmConfig();
     await rules.reload(groups);
     log.info({ groups: groups.length }, 'rule files reloaded');
   };
@@ -169,7 +184,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
         },
       },
       rules: ruleHandlers(rules, reload),
-      alertmanager: alertmanagerHandlers(amAlerts, silences, { now, version: VERSION, startedAt: now() }),
+      alertmanager: alertmanagerHandlers(amAlerts, silences, { now, version: VERSION, startedAt: now(), config: () => amConfig }),
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),

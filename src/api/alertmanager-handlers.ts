@@ -1,10 +1,11 @@
 import { matcherOf, matches, matchesAll, parseMatcher, type AmMatcher } from '../alertmanager/matchers.js';
 import { RESOLVE_TIMEOUT_MS, silenceState, type AlertStore, type Silence, type SilenceStore } from '../alertmanager/store.js';
+import type { AmConfig } from '../alertmanager/config.js';
+import { inhibitedBy, routesFor } from '../alertmanager/route.js';
 import { ApiError } from './errors.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const RECEIVER = 'default';
 
 function body(req: ApiRequest): unknown {
   try {
@@ -49,7 +50,7 @@ function silenceJson(s: Silence, now: number): Record<string, unknown> {
  * their silence status, create / list / expire silences, status. A real Prometheus can send its
  * alerts here, and amtool can manage silences.
  */
-export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore, o: { now: () => number; version: string; startedAt: number }) {
+export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore, o: { now: () => number; version: string; startedAt: number; config: () => AmConfig }) {
   return {
     /** POST /api/v2/alerts */
     postAlerts: (req: ApiRequest): Promise<ApiResponse> => {
@@ -72,17 +73,22 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
     /** GET /api/v2/alerts?active=&silenced=&inhibited=&unprocessed=&filter=…&receiver= */
     getAlerts: (req: ApiRequest): Promise<ApiResponse> => {
       const now = o.now();
-      const want = { active: boolParam(req, 'active', true), silenced: boolParam(req, 'silenced', true) };
+      const config = o.config();
+      const want = { active: boolParam(req, 'active', true), silenced: boolParam(req, 'silenced', true), inhibited: boolParam(req, 'inhibited', true) };
       const ms = filters(req);
       const receiver = req.query.get('receiver')?.[0];
-      if (receiver && !matches({ name: 'r', value: receiver, isRegex: true, isEqual: true }, { r: RECEIVER })) return Promise.resolve({ body: [] });
-      const out = alerts.active(now).filter(({ alert }) => matchesAll(ms, alert.labels)).flatMap(({ fingerprint: fp, alert }) => {
+      const live = alerts.active(now);
+      const sources = live.map((a) => ({ fingerprint: a.fingerprint, labels: a.alert.labels }));
+      const out = live.filter(({ alert }) => matchesAll(ms, alert.labels)).flatMap(({ fingerprint: fp, alert }) => {
+        const receivers = [...new Set(routesFor(config.route, alert.labels).map((r) => r.receiver))];
+        if (receiver && !receivers.some((r) => matches({ name: 'r', value: receiver, isRegex: true, isEqual: true }, { r }))) return [];
         const silencedBy = silences.silencing(alert.labels, now);
-        const state = silencedBy.length > 0 ? 'suppressed' : 'active';
-        if ((state === 'active' && !want.active) || (state === 'suppressed' && !want.silenced)) return [];
+        const inhibited = inhibitedBy(config.inhibitRules, { fingerprint: fp, labels: alert.labels }, sources);
+        const state = silencedBy.length > 0 || inhibited.length > 0 ? 'suppressed' : 'active';
+        if (state === 'active' ? !want.active : (silencedBy.length > 0 && !want.silenced) || (inhibited.length > 0 && !want.inhibited)) return [];
         return [{
           labels: alert.labels, annotations: alert.annotations, startsAt: iso(alert.startsAt), endsAt: iso(alert.endsAt), updatedAt: iso(alert.updatedAt),
-          fingerprint: fp, receivers: [{ name: RECEIVER }], status: { state, silencedBy, inhibitedBy: [] }, generatorURL: alert.generatorURL,
+          fingerprint: fp, receivers: receivers.map((name) => ({ name })), status: { state, silencedBy, inhibitedBy: inhibited }, generatorURL: alert.generatorURL,
         }];
       });
       return Promise.resolve({ body: out });
@@ -139,14 +145,14 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
     status: (): Promise<ApiResponse> => Promise.resolve({
       body: {
         cluster: { status: 'disabled', peers: [] },
-        config: { original: '' },
+        config: { original: o.config().original },
         uptime: iso(o.startedAt),
         versionInfo: { branch: '', buildDate: '', buildUser: '', goVersion: '', revision: '', version: o.version },
       },
     }),
 
     /** GET /api/v2/receivers */
-    receivers: (): Promise<ApiResponse> => Promise.resolve({ body: [{ name: RECEIVER }] }),
+    receivers: (): Promise<ApiResponse> => Promise.resolve({ body: o.config().receivers.map((name) => ({ name })) }),
   };
 }
 

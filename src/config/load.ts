@@ -51,6 +51,8 @@ export interface Config {
   rules: { evaluationIntervalMs: number; externalLabels: Record<string, string> };
   /** KPI thresholds, checked and turned into rules at start (src/rules/kpi.ts). */
   kpis: KpiConfig[];
+  /** Alertmanager configuration file ('' = every alert to the receiver `default`). */
+  alertmanagerConfigFile: string;
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad key. */
@@ -258,6 +260,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
     scrapeJobs,
     ruleFiles: file.rule_files.map((f) => resolvePath(baseDir, f)),
     kpis: file.kpis,
+    alertmanagerConfigFile: file.alertmanager.config_file ? resolvePath(baseDir, file.alertmanager.config_file) : '',
     rules: { evaluationIntervalMs: dur('global.evaluation_interval', file.global.evaluation_interval), externalLabels: file.global.external_labels },
   };
   if (s.mode === 'cluster' && !s.cluster) problems.push('storage.cluster: required when storage.mode is "cluster"');

@@ -111,6 +111,9 @@ export const ConfigSchema = Type.Object({
   }, strict),
   scrape_configs: Type.Array(ScrapeConfigSchema, { default: [] }),
   kpis: Type.Array(KpiSchema, { default: [] }),
+  alertmanager: Type.Object({
+    config_file: Type.String({ default: '', description: 'an Alertmanager configuration file (route tree, inhibit rules, receivers); relative to the config file' }),
+  }, strict),
   rule_files: Type.Array(Type.String(), { default: [], description: 'Prometheus rule files; relative to the config file, `*` allowed in the file name' }),
 }, { additionalProperties: false });
 

@@ -1,0 +1,165 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { parseDuration } from '../util/duration.js';
+import { matcherOf, parseMatcher, type AmMatcher } from './matchers.js';
+
+/** A node of Alertmanager's routing tree, settings already inherited from its parents. */
+export interface Route {
+  receiver: string;
+  matchers: AmMatcher[];
+  /** Label names alerts are grouped by; `['...']` groups by all labels. */
+  groupBy: string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  continue: boolean;
+  routes: Route[];
+}
+
+export interface InhibitRule {
+  source: AmMatcher[];
+  target: AmMatcher[];
+  equal: string[];
+}
+
+export interface AmConfig {
+  route: Route;
+  inhibitRules: InhibitRule[];
+  receivers: string[];
+  original: string;
+}
+
+const DEFAULT_ROUTE: Route = { receiver: 'default', matchers: [], groupBy: [], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, continue: false, routes: [] };
+
+/** The configuration when none is given: every alert to the receiver `default`. */
+export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], original: '' };
+
+/**
+ * Reads an Alertmanager configuration file: the routing tree (`receiver`, `group_by`,
+ * `group_wait`, `group_interval`, `repeat_interval`, `matchers`, the older `match`/`match_re`,
+ * `continue`, nested `routes`), `inhibit_rules` and the receiver names. Problems come back with
+ * file, line and column; receivers referenced by routes must exist.
+ */
+export function parseAmConfig(text: string, file: string): { config?: AmConfig; errors: string[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const errors: string[] = [];
+  const at = (node: unknown, message: string) => {
+    const range = (node as Node | undefined)?.range;
+    const pos = range ? lines.linePos(range[0]) : { line: 1, col: 1 };
+    errors.push(`${file}:${pos.line}:${pos.col}: ${message}`);
+  };
+  for (const e of doc.errors) at({ range: e.pos }, e.message.split('\n')[0]!);
+  if (errors.length) return { errors };
+  const root = doc.contents;
+  if (!isMap(root)) return { errors: [`${file}:1:1: an Alertmanager configuration is a map`] };
+  const receivers: string[] = [];
+  const recNode = root.get('receivers', true);
+  if (isSeq(recNode)) {
+    for (const r of recNode.items) {
+      const name = isMap(r) ? r.get('name') : undefined;
+      if (typeof name !== 'string' || !name) at(r, 'a receiver needs a name');
+      else if (receivers.includes(name)) at(r, `notification config name "${name}" is not unique`);
+      else receivers.push(name);
+    }
+  }
+  const routeNode = root.get('route', true);
+  if (!isMap(routeNode)) {
+    at(routeNode ?? root, 'no route provided in config');
+    return { errors };
+  }
+  const route = readRoute(routeNode, { ...DEFAULT_ROUTE, receiver: '' }, at, true);
+  const check = (r: Route, node: YAMLMap) => {
+    if (!receivers.includes(r.receiver)) at(node.get('receiver', true) ?? node, `undefined receiver "${r.receiver}" used in route`);
+  };
+  walk(route, routeNode, check);
+  const inhibitRules: InhibitRule[] = [];
+  const inhNode = root.get('inhibit_rules', true);
+  if (isSeq(inhNode)) {
+    inhNode.items.forEach((r, i) => {
+      if (!isMap(r)) {
+        at(r, `inhibit_rules[${i}] must be a map`);
+        return;
+      }
+      inhibitRules.push({ source: matcherList(r, 'source', at), target: matcherList(r, 'target', at), equal: strings(r.get('equal', true), at) });
+    });
+  }
+  return errors.length ? { errors } : { config: { route, inhibitRules, receivers, original: text }, errors };
+}
+
+type At = (node: unknown, message: string) => void;
+
+function walk(r: Route, node: YAMLMap, f: (r: Route, node: YAMLMap) => void): void {
+  f(r, node);
+  const kids = node.get('routes', true);
+  if (isSeq(kids)) r.routes.forEach((child, i) => { walk(child, kids.items[i] as YAMLMap, f); });
+}
+
+function readRoute(m: YAMLMap, parent: Route, at: At, root: boolean): Route {
+  const receiver = text(m, 'receiver') ?? parent.receiver;
+  if (root && !receiver) at(m, 'root route must specify a default receiver');
+  if (root && (m.has('matchers') || m.has('match') || m.has('match_re'))) at(m, 'root route must not have any matchers');
+  const dur = (key: string, inherited: number) => {
+    const v = text(m, key);
+    if (v === undefined) return inherited;
+    try {
+      const ms = parseDuration(v);
+      if (ms <= 0) throw new Error('must be positive');
+      return ms;
+    } catch (err) {
+      at(m.get(key, true), `${key}: ${(err as Error).message}`);
+      return inherited;
+    }
+  };
+  const route: Route = {
+    receiver,
+    matchers: matcherList(m, '', at),
+    groupBy: m.has('group_by') ? strings(m.get('group_by', true), at) : parent.groupBy,
+    groupWaitMs: dur('group_wait', parent.groupWaitMs),
+    groupIntervalMs: dur('group_interval', parent.groupIntervalMs),
+    repeatIntervalMs: dur('repeat_interval', parent.repeatIntervalMs),
+    continue: m.get('continue') === true,
+    routes: [],
+  };
+  const kids = m.get('routes', true);
+  if (isSeq(kids)) for (const k of kids.items) if (isMap(k)) route.routes.push(readRoute(k, route, at, false));
+  return route;
+}
+
+/** `<prefix>matchers` (strings like `a="b"`), plus the older `<prefix>match` and `<prefix>match_re` maps. */
+function matcherList(m: YAMLMap, prefix: string, at: At): AmMatcher[] {
+  const out: AmMatcher[] = [];
+  const key = prefix ? `${prefix}_` : '';
+  for (const item of strings(m.get(`${key}matchers`, true), at)) {
+    try {
+      out.push(parseMatcher(item));
+    } catch (err) {
+      at(m.get(`${key}matchers`, true), (err as Error).message);
+    }
+  }
+  for (const [k, isRegex] of [[`${key}match`, false], [`${key}match_re`, true]] as const) {
+    const node = m.get(k, true);
+    if (!isMap(node)) continue;
+    for (const p of node.items) {
+      try {
+        out.push(matcherOf({ name: isScalar(p.key) ? String(p.key.value) : '', value: isScalar(p.value) ? String(p.value.value) : '', isRegex }, k));
+      } catch (err) {
+        at(p.key, (err as Error).message);
+      }
+    }
+  }
+  return out;
+}
+
+function strings(node: unknown, at: At): string[] {
+  if (node === undefined || node === null) return [];
+  if (!isSeq(node)) {
+    at(node, 'must be a list');
+    return [];
+  }
+  return node.items.map((i) => (isScalar(i) ? String(i.value) : ''));
+}
+
+function text(m: YAMLMap, key: string): string | undefined {
+  const v = m.get(key);
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
