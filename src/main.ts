@@ -24,6 +24,7 @@ import { evaluate } from './promql/engine.js';
 import { ruleHandlers } from './api/rule-handlers.js';
 import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
 import { AlertStore, SilenceStore } from './alertmanager/store.js';
+import { Dispatcher } from './alertmanager/dispatch.js';
 import { DEFAULT_AM_CONFIG, parseAmConfig, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
@@ -122,13 +123,27 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const amAlerts = new AlertStore();
   const silences = new SilenceStore(join(config.storage.dataDir, 'alertmanager', 'silences.json'));
+  const externalURL = `http://${config.server.host}:${config.server.port}`;
+  const dispatcher = new Dispatcher({
+    alerts: amAlerts,
+    silences,
+    config: () => amConfig,
+    send: async (n) => {
+      for (const integration of amConfig.integrations.get(n.receiver) ?? []) await integration.send(n, externalURL);
+    },
+    onError: (receiver, err) => { log.warn({ receiver, err: err.message }, 'notification failed; retrying'); },
+  });
+  let dispatching = Promise.resolve();
+  const dispatchTimer = setInterval(() => {
+    dispatching = dispatching.then(() => dispatcher.tick(now())).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
+  }, 1000);
   const rules = new RuleManager(ruleGroups, {
     notify: (alerts) => { for (const a of alerts) amAlerts.put({ ...a, updatedAt: now(), generatorURL: '' }); },
     tenant: config.server.defaultTenant,
     query: ruleQuery(storage, config),
     ingest,
     externalLabels: config.rules.externalLabels,
-    externalURL: `http://${config.server.host}:${config.server.port}`,
+    externalURL,
     defaultIntervalMs: config.rules.evaluationIntervalMs,
     // Alerts active before a restart are looked for this far back (Prometheus's outage tolerance).
     restoreWindowMs: 3_600_000,
@@ -206,6 +221,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await app.close();
     await scraper.stop();
     await rules.stop();
+    clearInterval(dispatchTimer);
+    await dispatching;
     await wal.close();
     await pool?.close();
     await batcher.flushAndStop();

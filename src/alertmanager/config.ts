@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { parseDuration } from '../util/duration.js';
 import { matcherOf, parseMatcher, type AmMatcher } from './matchers.js';
+import { buildReceivers, type Integration } from './receivers.js';
 
 /** A node of Alertmanager's routing tree, settings already inherited from its parents. */
 export interface Route {
@@ -25,13 +26,15 @@ export interface AmConfig {
   route: Route;
   inhibitRules: InhibitRule[];
   receivers: string[];
+  /** The integrations of each receiver (webhook, …), see receivers.ts. */
+  integrations: Map<string, Integration[]>;
   original: string;
 }
 
 const DEFAULT_ROUTE: Route = { receiver: 'default', matchers: [], groupBy: [], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, continue: false, routes: [] };
 
 /** The configuration when none is given: every alert to the receiver `default`. */
-export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], original: '' };
+export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], integrations: new Map([['default', []]]), original: '' };
 
 /**
  * Reads an Alertmanager configuration file: the routing tree (`receiver`, `group_by`,
@@ -83,7 +86,10 @@ export function parseAmConfig(text: string, file: string): { config?: AmConfig; 
       inhibitRules.push({ source: matcherList(r, 'source', at), target: matcherList(r, 'target', at), equal: strings(r.get('equal', true), at) });
     });
   }
-  return errors.length ? { errors } : { config: { route, inhibitRules, receivers, original: text }, errors };
+  const js = doc.toJS() as { receivers?: Record<string, unknown>[] };
+  const built = buildReceivers((js.receivers ?? []).filter((r) => typeof r.name === 'string'));
+  errors.push(...built.errors.map((e) => `${file}: ${e}`));
+  return errors.length ? { errors } : { config: { route, inhibitRules, receivers, integrations: built.receivers, original: text }, errors };
 }
 
 type At = (node: unknown, message: string) => void;

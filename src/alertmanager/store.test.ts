@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.js';
 import { matches, parseMatcher } from './matchers.js';
-import { AlertStore, fingerprint, RESOLVE_TIMEOUT_MS, SilenceStore } from './store.js';
+import { AlertStore, fingerprint, RESOLVED_RETENTION_MS, SilenceStore } from './store.js';
 
 const dir = tempDir('am');
 afterAll(() => {
@@ -41,6 +41,7 @@ describe('Alertmanager matchers and stores', () => {
     expect(a.active(6000)).toEqual([{ fingerprint: fingerprint(labels), alert: expect.objectContaining({ startsAt: 1000, endsAt: 20_000, annotations: { summary: 'later' } }) as unknown }]);
     expect(a.active(20_000)).toEqual([]);
     expect(fingerprint({ job: 'a', alertname: 'X' })).toBe(fingerprint(labels));
-    expect(a.active(20_001 + RESOLVE_TIMEOUT_MS)).toEqual([]);
+    expect(a.list(20_000 + RESOLVED_RETENTION_MS)).toHaveLength(1); // kept for its groups to notify
+    expect(a.list(20_001 + RESOLVED_RETENTION_MS)).toEqual([]);
   });
 });

@@ -18,6 +18,9 @@ export interface AmAlert {
 /** Without an end time, an alert is resolved this long after its last update (Alertmanager's resolve_timeout). */
 export const RESOLVE_TIMEOUT_MS = 5 * 60_000;
 
+/** Resolved alerts are kept this long, so that their groups can still notify them (Alertmanager's alerts GC interval). */
+export const RESOLVED_RETENTION_MS = 30 * 60_000;
+
 /** A label set's identity (Alertmanager calls it the fingerprint; hex of a 64-bit hash). */
 export function fingerprint(labels: Labels): string {
   let h = 0xcbf29ce484222325n;
@@ -42,15 +45,17 @@ export class AlertStore {
     this.alerts.set(fp, { ...a, startsAt });
   }
 
-  /** Alerts not yet resolved at `now` (resolved ones are dropped after a while). */
+  /** Alerts not yet resolved at `now`. */
   active(now: number): { fingerprint: string; alert: AmAlert }[] {
+    return this.list(now).filter((a) => a.alert.endsAt > now);
+  }
+
+  /** Every alert kept: the active ones and those resolved in the last 30 minutes (older are dropped). */
+  list(now: number): { fingerprint: string; alert: AmAlert }[] {
     const out: { fingerprint: string; alert: AmAlert }[] = [];
     for (const [fp, a] of this.alerts) {
-      if (a.endsAt <= now) {
-        if (now - a.endsAt > RESOLVE_TIMEOUT_MS) this.alerts.delete(fp);
-        continue;
-      }
-      out.push({ fingerprint: fp, alert: a });
+      if (a.endsAt <= now && now - a.endsAt > RESOLVED_RETENTION_MS) this.alerts.delete(fp);
+      else out.push({ fingerprint: fp, alert: a });
     }
     return out;
   }

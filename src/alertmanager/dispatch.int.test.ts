@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/tmp.js';
+import { parseAmConfig } from './config.js';
+import { Dispatcher } from './dispatch.js';
+import { AlertStore, SilenceStore } from './store.js';
+
+// The dispatcher against a real local webhook receiver, with the clock in the test's hands.
+const dir = tempDir('dispatch');
+const received: { auth: string | undefined; body: { status: string; receiver: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string> }[] } }[] = [];
+let failNext = 0;
+let server: Server;
+let url = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (d: Buffer) => { text += d.toString(); });
+    req.on('end', () => {
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(503).end();
+        return;
+      }
+      received.push({ auth: req.headers.authorization, body: JSON.parse(text) as (typeof received)[number]['body'] });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  dir.remove();
+});
+
+describe('Dispatcher with a webhook receiver', () => {
+  it('groups, waits, sends, repeats, retries and sends resolved alerts', async () => {
+    const { config, errors } = parseAmConfig(`route:
+  receiver: hook
+  group_by: [alertname]
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 1h
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: ${url}
+        http_config: { authorization: { credentials: s3cret } }
+`, 'am.yml');
+    expect(errors).toEqual([]);
+    const alerts = new AlertStore();
+    const silences = new SilenceStore(join(dir.path, 's.json'));
+    const failures: string[] = [];
+    const d = new Dispatcher({ alerts, silences, config: () => config!, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: (_r, e) => failures.push(e.message) });
+    const put = (instance: string, t: number, endsAt = t + 36_000_000) => { alerts.put({ labels: { alertname: 'Down', instance }, annotations: {}, startsAt: t, endsAt, updatedAt: t, generatorURL: '' }); };
+
+    put('a', 0);
+    await d.tick(1000);
+    expect(received).toHaveLength(0); // group_wait
+    put('b', 10_000);
+    await d.tick(30_000);
+    expect(received).toHaveLength(0); // group_wait counts from when the group appeared (1 s)
+    await d.tick(31_000);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.auth).toBe('Bearer s3cret');
+    expect(received[0]!.body).toMatchObject({ status: 'firing', receiver: 'hook', groupLabels: { alertname: 'Down' } });
+    expect(received[0]!.body.alerts.map((a) => a.labels.instance).sort()).toEqual(['a', 'b']);
+
+    await d.tick(31_000 + 300_000); // group_interval passed, nothing changed: no repeat yet
+    expect(received).toHaveLength(1);
+    await d.tick(31_000 + 3_600_000); // repeat_interval
+    expect(received).toHaveLength(2);
+
+    failNext = 1;
+    put('a', 3_700_000, 3_700_000); // resolved
+    await d.tick(4_000_000);
+    expect(failures).toEqual([expect.stringContaining('answered 503') as unknown]);
+    expect(received).toHaveLength(2);
+    await d.tick(4_001_000); // retried after 1 s
+    expect(received).toHaveLength(3);
+    expect(received[2]!.body.alerts.map((a) => `${a.labels.instance}:${a.status}`).sort()).toEqual(['a:resolved', 'b:firing']);
+  });
+
+  it('refuses receivers it cannot build', () => {
+    const bad = parseAmConfig('route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{ url: "ftp://x" }]\n    carrier_pigeon_configs: [{}]\n', 'am.yml');
+    expect(bad.errors).toEqual([
+      'am.yml: receiver "r": webhook_configs[0]: url must be an http(s) URL',
+      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs)',
+    ]);
+  });
+});

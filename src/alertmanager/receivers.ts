@@ -1,0 +1,75 @@
+import type { Notification } from './dispatch.js';
+
+/** One way of delivering notifications (a `<type>_configs` entry of a receiver). */
+export interface Integration {
+  type: string;
+  send(n: Notification, externalURL: string): Promise<void>;
+}
+
+type Factory = (raw: Record<string, unknown>, where: string) => Integration;
+
+/**
+ * Integrations by their key in a receiver (`webhook_configs`, …): a new channel is a new entry
+ * here, nothing else changes.
+ */
+export const INTEGRATIONS: Readonly<Record<string, Factory>> = {
+  webhook_configs: webhook,
+};
+
+/** The integrations of every receiver, or the problems of their configurations. */
+export function buildReceivers(raw: readonly Record<string, unknown>[]): { receivers: Map<string, Integration[]>; errors: string[] } {
+  const receivers = new Map<string, Integration[]>();
+  const errors: string[] = [];
+  for (const r of raw) {
+    const name = String(r.name);
+    const list: Integration[] = [];
+    for (const [key, value] of Object.entries(r)) {
+      if (key === 'name') continue;
+      const factory = INTEGRATIONS[key];
+      if (!factory) {
+        errors.push(`receiver "${name}": ${key} is not supported (supported: ${Object.keys(INTEGRATIONS).join(', ')})`);
+        continue;
+      }
+      (Array.isArray(value) ? value : [value]).forEach((c, i) => {
+        try {
+          list.push(factory((c ?? {}) as Record<string, unknown>, `receiver "${name}": ${key}[${i}]`));
+        } catch (err) {
+          errors.push((err as Error).message);
+        }
+      });
+    }
+    receivers.set(name, list);
+  }
+  return { receivers, errors };
+}
+
+/** Alertmanager's webhook (JSON version 4), with optional bearer or basic auth and headers. */
+function webhook(raw: Record<string, unknown>, where: string): Integration {
+  const url = raw.url;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`${where}: url must be an http(s) URL`);
+  const sendResolved = raw.send_resolved !== false;
+  const maxAlerts = typeof raw.max_alerts === 'number' ? raw.max_alerts : 0;
+  const http = (raw.http_config ?? {}) as { authorization?: { type?: string; credentials?: string }; basic_auth?: { username?: string; password?: string } };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'allseer-alertmanager' };
+  if (http.authorization?.credentials) headers.Authorization = `${http.authorization.type ?? 'Bearer'} ${http.authorization.credentials}`;
+  if (http.basic_auth?.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${http.basic_auth.username}:${http.basic_auth.password ?? ''}`).toString('base64')}`;
+  for (const [k, v] of Object.entries((raw.headers ?? {}) as Record<string, string>)) headers[k] = v;
+  return {
+    type: 'webhook',
+    send: async (n, externalURL) => {
+      const alerts = n.alerts.filter((a) => sendResolved || a.status === 'firing');
+      if (alerts.length === 0) return;
+      const shown = maxAlerts > 0 ? alerts.slice(0, maxAlerts) : alerts;
+      const body = {
+        version: '4', groupKey: n.groupKey, truncatedAlerts: alerts.length - shown.length, status: n.status, receiver: n.receiver,
+        groupLabels: n.groupLabels, commonLabels: n.commonLabels, commonAnnotations: n.commonAnnotations, externalURL,
+        alerts: shown.map((a) => ({
+          status: a.status, labels: a.alert.labels, annotations: a.alert.annotations, startsAt: new Date(a.alert.startsAt).toISOString(),
+          endsAt: a.status === 'resolved' ? new Date(a.alert.endsAt).toISOString() : '0001-01-01T00:00:00Z', generatorURL: a.alert.generatorURL, fingerprint: a.fingerprint,
+        })),
+      };
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`webhook ${url} answered ${res.status}`);
+    },
+  };
+}
