@@ -8,6 +8,7 @@ import { AlertStore, SilenceStore } from './store.js';
 
 // The dispatcher against a real local webhook receiver, with the clock in the test's hands.
 const dir = tempDir('dispatch');
+const chats: { path: string; body: Record<string, unknown> }[] = [];
 const received: { auth: string | undefined; body: { status: string; receiver: string; groupLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string> }[] } }[] = [];
 let failNext = 0;
 let server: Server;
@@ -18,6 +19,11 @@ beforeAll(async () => {
     let text = '';
     req.on('data', (d: Buffer) => { text += d.toString(); });
     req.on('end', () => {
+      if (req.url !== '/hook') {
+        chats.push({ path: req.url ?? '', body: JSON.parse(text) as Record<string, unknown> });
+        res.writeHead(200).end();
+        return;
+      }
       if (failNext > 0) {
         failNext--;
         res.writeHead(503).end();
@@ -84,11 +90,33 @@ receivers:
     expect(received[2]!.body.alerts.map((a) => `${a.labels.instance}:${a.status}`).sort()).toEqual(['a:resolved', 'b:firing']);
   });
 
+  it('sends coloured chat messages to Slack and Discord webhooks', async () => {
+    const base = url.replace('/hook', '');
+    const { config, errors } = parseAmConfig(`route:
+  receiver: chat
+  group_wait: 1s
+receivers:
+  - name: chat
+    slack_configs: [{ api_url: '${base}/slack', channel: '#ops' }]
+    discord_configs: [{ webhook_url: '${base}/discord' }]
+    console_configs: [{}]
+`, 'am.yml');
+    expect(errors).toEqual([]);
+    const alerts = new AlertStore();
+    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's2.json')), config: () => config!, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: () => undefined });
+    alerts.put({ labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' }, annotations: { summary: 'disk 97% full' }, startsAt: 0, endsAt: 3_600_000, updatedAt: 0, generatorURL: '' });
+    await d.tick(0);
+    await d.tick(1000);
+    expect(chats.map((c) => c.path).sort()).toEqual(['/discord', '/slack']);
+    expect(chats.find((c) => c.path === '/slack')!.body).toMatchObject({ channel: '#ops', attachments: [{ color: '#d62728', title: '[FIRING:1] DiskFull', text: 'firing: disk 97% full', title_link: 'http://allseer' }] });
+    expect(chats.find((c) => c.path === '/discord')!.body).toMatchObject({ embeds: [{ title: '[FIRING:1] DiskFull', color: 0xd62728, description: 'firing: disk 97% full' }] });
+  });
+
   it('refuses receivers it cannot build', () => {
     const bad = parseAmConfig('route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{ url: "ftp://x" }]\n    carrier_pigeon_configs: [{}]\n', 'am.yml');
     expect(bad.errors).toEqual([
       'am.yml: receiver "r": webhook_configs[0]: url must be an http(s) URL',
-      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs)',
+      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs, slack_configs, discord_configs, console_configs)',
     ]);
   });
 });

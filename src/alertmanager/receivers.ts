@@ -14,7 +14,68 @@ type Factory = (raw: Record<string, unknown>, where: string) => Integration;
  */
 export const INTEGRATIONS: Readonly<Record<string, Factory>> = {
   webhook_configs: webhook,
+  slack_configs: chat('slack'),
+  discord_configs: chat('discord'),
+  console_configs: consoleOut,
 };
+
+/** Colours by severity label, as chat messages show them. */
+const COLOURS: Record<string, string> = { critical: '#d62728', error: '#d62728', warning: '#ff7f0e', info: '#1f77b4' };
+
+function colour(n: Notification): string {
+  if (n.status === 'resolved') return '#2ca02c';
+  return COLOURS[n.commonLabels.severity ?? ''] ?? '#ff7f0e';
+}
+
+function title(n: Notification): string {
+  const firing = n.alerts.filter((a) => a.status === 'firing').length;
+  const name = n.groupLabels.alertname ?? n.commonLabels.alertname ?? Object.values(n.groupLabels).join(' ');
+  return `[${n.status.toUpperCase()}${n.status === 'firing' ? `:${firing}` : ''}] ${name}`;
+}
+
+function lines(n: Notification): string[] {
+  return n.alerts.map((a) => {
+    const what = a.alert.annotations.summary ?? a.alert.annotations.description ?? Object.entries(a.alert.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+    return `${a.status === 'resolved' ? 'resolved' : 'firing'}: ${what}`;
+  });
+}
+
+async function post(url: string, body: unknown, what: string): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`${what} ${url} answered ${res.status}`);
+}
+
+/** Slack incoming webhooks (`api_url`) and Discord webhooks (`webhook_url`): a coloured message with fields. */
+function chat(kind: 'slack' | 'discord'): Factory {
+  return (raw, where) => {
+    const url = kind === 'slack' ? raw.api_url : raw.webhook_url;
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`${where}: ${kind === 'slack' ? 'api_url' : 'webhook_url'} must be an http(s) URL`);
+    const sendResolved = raw.send_resolved === true; // Alertmanager's default for chat integrations
+    return {
+      type: kind,
+      send: async (n, externalURL) => {
+        if (n.status === 'resolved' && !sendResolved) return;
+        const fields = Object.entries(n.commonLabels).map(([k, v]) => ({ k, v }));
+        const text = lines(n).join('\n');
+        const body = kind === 'slack'
+          ? { ...(typeof raw.channel === 'string' ? { channel: raw.channel } : {}), attachments: [{ color: colour(n), title: title(n), title_link: externalURL, text, fields: fields.map((f) => ({ title: f.k, value: f.v, short: true })) }] }
+          : { embeds: [{ title: title(n), url: externalURL, description: text, color: Number.parseInt(colour(n).slice(1), 16), fields: fields.map((f) => ({ name: f.k, value: f.v, inline: true })) }] };
+        await post(url, body, kind);
+      },
+    };
+  };
+}
+
+/** Writes each notification as one JSON line to standard output (the console/log channel). */
+function consoleOut(): Integration {
+  return {
+    type: 'console',
+    send: (n) => {
+      process.stdout.write(`${JSON.stringify({ msg: 'alert notification', receiver: n.receiver, status: n.status, title: title(n), alerts: lines(n) })}\n`);
+      return Promise.resolve();
+    },
+  };
+}
 
 /** The integrations of every receiver, or the problems of their configurations. */
 export function buildReceivers(raw: readonly Record<string, unknown>[]): { receivers: Map<string, Integration[]>; errors: string[] } {
