@@ -90,7 +90,7 @@ receivers:
     expect(received[2]!.body.alerts.map((a) => `${a.labels.instance}:${a.status}`).sort()).toEqual(['a:resolved', 'b:firing']);
   });
 
-  it('sends coloured chat messages to Slack and Discord webhooks', async () => {
+  it('sends coloured chat messages to Slack and Discord, and PagerDuty events', async () => {
     const base = url.replace('/hook', '');
     const { config, errors } = parseAmConfig(`route:
   receiver: chat
@@ -100,6 +100,7 @@ receivers:
     slack_configs: [{ api_url: '${base}/slack', channel: '#ops' }]
     discord_configs: [{ webhook_url: '${base}/discord' }]
     console_configs: [{}]
+    pagerduty_configs: [{ routing_key: 'R0UT1NG', url: '${base}/pagerduty' }]
 `, 'am.yml');
     expect(errors).toEqual([]);
     const alerts = new AlertStore();
@@ -107,7 +108,14 @@ receivers:
     alerts.put({ labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' }, annotations: { summary: 'disk 97% full' }, startsAt: 0, endsAt: 3_600_000, updatedAt: 0, generatorURL: '' });
     await d.tick(0);
     await d.tick(1000);
-    expect(chats.map((c) => c.path).sort()).toEqual(['/discord', '/slack']);
+    expect(chats.map((c) => c.path).sort()).toEqual(['/discord', '/pagerduty', '/slack']);
+    const trigger = chats.find((c) => c.path === '/pagerduty')!.body;
+    expect(trigger).toMatchObject({ routing_key: 'R0UT1NG', event_action: 'trigger', payload: { summary: '[FIRING:1] DiskFull', severity: 'critical' } });
+    alerts.put({ labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' }, annotations: {}, startsAt: 0, endsAt: 2000, updatedAt: 2000, generatorURL: '' });
+    await d.tick(400_000);
+    const resolve = chats.filter((c) => c.path === '/pagerduty')[1]!.body;
+    expect(resolve).toEqual({ routing_key: 'R0UT1NG', event_action: 'resolve', dedup_key: trigger.dedup_key });
+    expect(chats.filter((c) => c.path === '/slack')).toHaveLength(1); // chat: no resolved without send_resolved
     expect(chats.find((c) => c.path === '/slack')!.body).toMatchObject({ channel: '#ops', attachments: [{ color: '#d62728', title: '[FIRING:1] DiskFull', text: 'firing: disk 97% full', title_link: 'http://allseer' }] });
     expect(chats.find((c) => c.path === '/discord')!.body).toMatchObject({ embeds: [{ title: '[FIRING:1] DiskFull', color: 0xd62728, description: 'firing: disk 97% full' }] });
   });
@@ -116,7 +124,7 @@ receivers:
     const bad = parseAmConfig('route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{ url: "ftp://x" }]\n    carrier_pigeon_configs: [{}]\n', 'am.yml');
     expect(bad.errors).toEqual([
       'am.yml: receiver "r": webhook_configs[0]: url must be an http(s) URL',
-      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs, slack_configs, discord_configs, console_configs)',
+      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs, slack_configs, discord_configs, console_configs, pagerduty_configs)',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Notification } from './dispatch.js';
 
 /** One way of delivering notifications (a `<type>_configs` entry of a receiver). */
@@ -17,6 +18,7 @@ export const INTEGRATIONS: Readonly<Record<string, Factory>> = {
   slack_configs: chat('slack'),
   discord_configs: chat('discord'),
   console_configs: consoleOut,
+  pagerduty_configs: pagerduty,
 };
 
 /** Colours by severity label, as chat messages show them. */
@@ -63,6 +65,30 @@ function chat(kind: 'slack' | 'discord'): Factory {
         await post(url, body, kind);
       },
     };
+  };
+}
+
+/**
+ * PagerDuty Events API v2: `trigger` while the group fires, `resolve` when it resolved, with the
+ * group key (hashed) as dedup key so both reach the same incident. `routing_key` required; `url`
+ * defaults to PagerDuty's endpoint.
+ */
+function pagerduty(raw: Record<string, unknown>, where: string): Integration {
+  const key = raw.routing_key;
+  if (typeof key !== 'string' || key === '') throw new Error(`${where}: routing_key is required`);
+  const url = typeof raw.url === 'string' ? raw.url : 'https://events.pagerduty.com/v2/enqueue';
+  const sendResolved = raw.send_resolved !== false;
+  return {
+    type: 'pagerduty',
+    send: async (n, externalURL) => {
+      if (n.status === 'resolved' && !sendResolved) return;
+      const dedup = createHash('sha256').update(n.groupKey).digest('hex');
+      const severity = ['critical', 'error', 'warning', 'info'].includes(n.commonLabels.severity ?? '') ? n.commonLabels.severity! : 'error';
+      const body = n.status === 'resolved'
+        ? { routing_key: key, event_action: 'resolve', dedup_key: dedup }
+        : { routing_key: key, event_action: 'trigger', dedup_key: dedup, client: 'allseer', client_url: externalURL, payload: { summary: title(n), source: externalURL, severity, custom_details: { firing: lines(n).join('\n'), ...n.commonLabels } } };
+      await post(url, body, 'pagerduty');
+    },
   };
 }
 
