@@ -124,7 +124,7 @@ receivers:
     const bad = parseAmConfig('route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{ url: "ftp://x" }]\n    carrier_pigeon_configs: [{}]\n', 'am.yml');
     expect(bad.errors).toEqual([
       'am.yml: receiver "r": webhook_configs[0]: url must be an http(s) URL',
-      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs, slack_configs, discord_configs, console_configs, pagerduty_configs)',
+      'am.yml: receiver "r": carrier_pigeon_configs is not supported (supported: webhook_configs, slack_configs, discord_configs, console_configs, pagerduty_configs, email_configs)',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createTransport } from 'nodemailer';
 import type { Notification } from './dispatch.js';
 
 /** One way of delivering notifications (a `<type>_configs` entry of a receiver). */
@@ -19,6 +20,7 @@ export const INTEGRATIONS: Readonly<Record<string, Factory>> = {
   discord_configs: chat('discord'),
   console_configs: consoleOut,
   pagerduty_configs: pagerduty,
+  email_configs: email,
 };
 
 /** Colours by severity label, as chat messages show them. */
@@ -52,7 +54,7 @@ function chat(kind: 'slack' | 'discord'): Factory {
   return (raw, where) => {
     const url = kind === 'slack' ? raw.api_url : raw.webhook_url;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`${where}: ${kind === 'slack' ? 'api_url' : 'webhook_url'} must be an http(s) URL`);
-    const sendResolved = raw.send_resolved === true; // Alertmanager's default for chat integrations
+    const sendResolved = raw.send_resolved === true; // Alertmanager's default for chat and email integrations
     return {
       type: kind,
       send: async (n, externalURL) => {
@@ -88,6 +90,38 @@ function pagerduty(raw: Record<string, unknown>, where: string): Integration {
         ? { routing_key: key, event_action: 'resolve', dedup_key: dedup }
         : { routing_key: key, event_action: 'trigger', dedup_key: dedup, client: 'allseer', client_url: externalURL, payload: { summary: title(n), source: externalURL, severity, custom_details: { firing: lines(n).join('\n'), ...n.commonLabels } } };
       await post(url, body, 'pagerduty');
+    },
+  };
+}
+
+const escapeHtml = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * Email over SMTP (nodemailer): `to`, `from`, `smarthost` (host:port), optional `auth_username`
+ * / `auth_password`, `require_tls` (STARTTLS, default true as in Alertmanager). HTML and text
+ * bodies list the alerts with their labels and annotations.
+ */
+function email(raw: Record<string, unknown>, where: string): Integration {
+  const [to, from, smarthost] = [raw.to, raw.from, raw.smarthost];
+  if (typeof to !== 'string' || !to.includes('@')) throw new Error(`${where}: to must be an email address`);
+  if (typeof from !== 'string' || !from.includes('@')) throw new Error(`${where}: from must be an email address`);
+  const m = typeof smarthost === 'string' ? /^(.+):(\d+)$/.exec(smarthost) : null;
+  if (!m) throw new Error(`${where}: smarthost must be host:port`);
+  const transport = createTransport({
+    host: m[1], port: Number(m[2]), secure: false,
+    requireTLS: raw.require_tls !== false, ignoreTLS: raw.require_tls === false,
+    ...(typeof raw.auth_username === 'string' ? { auth: { user: raw.auth_username, pass: typeof raw.auth_password === 'string' ? raw.auth_password : '' } } : {}),
+    tls: { rejectUnauthorized: !(raw.tls_config as { insecure_skip_verify?: boolean } | undefined)?.insecure_skip_verify },
+  });
+  const sendResolved = raw.send_resolved === true;
+  return {
+    type: 'email',
+    send: async (n, externalURL) => {
+      if (n.status === 'resolved' && !sendResolved) return;
+      const rows = n.alerts.map((a) => ({ status: a.status, labels: Object.entries(a.alert.labels).map(([k, v]) => `${k}=${v}`).join(', '), notes: Object.entries(a.alert.annotations).map(([k, v]) => `${k}: ${v}`).join('\n') }));
+      const text = `${title(n)}\n\n${rows.map((r) => `[${r.status}] ${r.labels}\n${r.notes}`).join('\n\n')}\n\n${externalURL}\n`;
+      const html = `<h2 style="color:${colour(n)}">${escapeHtml(title(n))}</h2><table>${rows.map((r) => `<tr><td><b>${r.status}</b></td><td>${escapeHtml(r.labels)}<br><pre>${escapeHtml(r.notes)}</pre></td></tr>`).join('')}</table><p><a href="${escapeHtml(externalURL)}">${escapeHtml(externalURL)}</a></p>`;
+      await transport.sendMail({ from, to, subject: title(n), text, html });
     },
   };
 }
