@@ -132,6 +132,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const integration of amConfig.integrations.get(n.receiver) ?? []) await integration.send(n, externalURL);
     },
     onError: (receiver, err) => { log.warn({ receiver, err: err.message }, 'notification failed; retrying'); },
+    stateFile: join(config.storage.dataDir, 'alertmanager', 'notified.json'),
   });
   let dispatching = Promise.resolve();
   const dispatchTimer = setInterval(() => {

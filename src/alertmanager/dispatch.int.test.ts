@@ -120,6 +120,28 @@ receivers:
     expect(chats.find((c) => c.path === '/discord')!.body).toMatchObject({ embeds: [{ title: '[FIRING:1] DiskFull', color: 0xd62728, description: 'firing: disk 97% full' }] });
   });
 
+  it('does not notify again after a restart what was already notified', async () => {
+    const { config } = parseAmConfig(`route:\n  receiver: hook\n  group_wait: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: '${url}' }]\n`, 'am.yml');
+    const stateFile = join(dir.path, 'notified.json');
+    const start = () => {
+      const alerts = new AlertStore();
+      const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's3.json')), config: () => config!, stateFile, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: () => undefined });
+      alerts.put({ labels: { alertname: 'Restarted' }, annotations: {}, startsAt: 0, endsAt: 36_000_000, updatedAt: 0, generatorURL: '' });
+      return d;
+    };
+    const before = received.length;
+    const first = start();
+    await first.tick(0);
+    await first.tick(1000);
+    expect(received.length).toBe(before + 1);
+    const second = start(); // a restart: the same alert comes back
+    await second.tick(60_000);
+    await second.tick(61_000);
+    expect(received.length).toBe(before + 1);
+    await second.tick(1000 + 3_600_000); // but the repeat interval still applies
+    expect(received.length).toBe(before + 2);
+  });
+
   it('refuses receivers it cannot build', () => {
     const bad = parseAmConfig('route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs: [{ url: "ftp://x" }]\n    carrier_pigeon_configs: [{}]\n', 'am.yml');
     expect(bad.errors).toEqual([

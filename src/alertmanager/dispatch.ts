@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AmConfig, Route } from './config.js';
 import { inhibitedBy, routesFor } from './route.js';
 import type { AlertStore, AmAlert, Labels, SilenceStore } from './store.js';
@@ -38,8 +40,14 @@ interface Group {
  */
 export class Dispatcher {
   private readonly groups = new Map<string, Group>();
+  /** What each group last sent, kept in `stateFile` so that a restart does not notify again. */
+  private readonly sent = new Map<string, { lastSent: string; lastSentAt: number }>();
 
-  constructor(private readonly o: { alerts: AlertStore; silences: SilenceStore; config: () => AmConfig; send: Send; onError: (receiver: string, err: Error) => void }) {}
+  constructor(private readonly o: { alerts: AlertStore; silences: SilenceStore; config: () => AmConfig; send: Send; onError: (receiver: string, err: Error) => void; stateFile?: string }) {
+    if (o.stateFile && existsSync(o.stateFile)) {
+      for (const [k, v] of Object.entries(JSON.parse(readFileSync(o.stateFile, 'utf8')) as Record<string, { lastSent: string; lastSentAt: number }>)) this.sent.set(k, v);
+    }
+  }
 
   async tick(now: number): Promise<void> {
     const config = this.o.config();
@@ -55,7 +63,8 @@ export class Dispatcher {
         let g = this.groups.get(key);
         if (!g) {
           if (resolved) continue;
-          g = { key, route, labels, alerts: new Map(), nextFlush: now + route.groupWaitMs, lastSent: '', lastSentAt: 0, failures: 0 };
+          const before = this.sent.get(key);
+          g = { key, route, labels, alerts: new Map(), nextFlush: now + route.groupWaitMs, lastSent: before?.lastSent ?? '', lastSentAt: before?.lastSentAt ?? 0, failures: 0 };
           this.groups.set(key, g);
         }
         g.alerts.set(a.fingerprint, a.alert);
@@ -67,8 +76,27 @@ export class Dispatcher {
       if (now >= g.nextFlush) await this.flush(g, now);
       // A group whose alerts have all resolved, and been sent as resolved, is done.
       const allResolved = [...g.alerts.values()].every((a) => a.endsAt <= now);
-      if (g.alerts.size === 0 || (allResolved && g.lastSent === stateOf(g, now))) this.groups.delete(g.key);
+      if (g.alerts.size === 0 || (allResolved && g.lastSent === stateOf(g, now))) {
+        this.groups.delete(g.key);
+        this.forget(g.key);
+      }
     }
+  }
+
+  private remember(g: Group): void {
+    this.sent.set(g.key, { lastSent: g.lastSent, lastSentAt: g.lastSentAt });
+    this.save();
+  }
+
+  private forget(key: string): void {
+    if (this.sent.delete(key)) this.save();
+  }
+
+  private save(): void {
+    if (!this.o.stateFile) return;
+    mkdirSync(dirname(this.o.stateFile), { recursive: true });
+    writeFileSync(`${this.o.stateFile}.tmp`, JSON.stringify(Object.fromEntries(this.sent)));
+    renameSync(`${this.o.stateFile}.tmp`, this.o.stateFile);
   }
 
   private async flush(g: Group, now: number): Promise<void> {
@@ -94,6 +122,7 @@ export class Dispatcher {
       g.lastSent = state;
       g.lastSentAt = now;
       g.failures = 0;
+      this.remember(g);
       g.nextFlush = now + g.route.groupIntervalMs;
     } catch (err) {
       g.failures++;
