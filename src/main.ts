@@ -25,7 +25,7 @@ import { ruleHandlers } from './api/rule-handlers.js';
 import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
 import { AlertStore, SilenceStore } from './alertmanager/store.js';
 import { Dispatcher } from './alertmanager/dispatch.js';
-import { DEFAULT_AM_CONFIG, parseAmConfig, type AmConfig } from './alertmanager/config.js';
+import { loadAmConfigFile, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
@@ -56,14 +56,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     return kpis.group ? [...files.groups, kpis.group] : files.groups;
   };
   const loadAmConfig = (): AmConfig => {
-    if (!config.alertmanagerConfigFile) return DEFAULT_AM_CONFIG;
-    let text: string;
-    try {
-      text = readFileSync(config.alertmanagerConfigFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError([`${config.alertmanagerConfigFile}: cannot read: ${(err as Error).message}`]);
-    }
-    const parsed = parseAmConfig(text, config.alertmanagerConfigFile);
+    const parsed = loadAmConfigFile(config.alertmanagerConfigFile);
     if (!parsed.config) throw new ConfigError(parsed.errors);
     return parsed.config;
   };
@@ -128,16 +121,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     alerts: amAlerts,
     silences,
     config: () => amConfig,
-    send: async (n) => {
-      for (const integration of amConfig.integrations.get(n.receiver) ?? []) await integration.send(n, externalURL);
-    },
+    externalURL,
     onError: (receiver, err) => { log.warn({ receiver, err: err.message }, 'notification failed; retrying'); },
     stateFile: join(config.storage.dataDir, 'alertmanager', 'notified.json'),
   });
-  let dispatching = Promise.resolve();
-  const dispatchTimer = setInterval(() => {
-    dispatching = dispatching.then(() => dispatcher.tick(now())).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
-  }, 1000);
   const rules = new RuleManager(ruleGroups, {
     notify: (alerts) => { for (const a of alerts) amAlerts.put({ ...a, updatedAt: now(), generatorURL: '' }); },
     tenant: config.server.defaultTenant,
@@ -212,6 +199,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   scraper.start();
   rules.start();
+  let dispatching = Promise.resolve();
+  const dispatchTimer = setInterval(() => {
+    dispatching = dispatching.then(() => dispatcher.tick(now())).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
+  }, 1000);
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
 

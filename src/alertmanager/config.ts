@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { parseDuration } from '../util/duration.js';
 import { matcherOf, parseMatcher, type AmMatcher } from './matchers.js';
@@ -35,6 +36,18 @@ const DEFAULT_ROUTE: Route = { receiver: 'default', matchers: [], groupBy: [], g
 
 /** The configuration when none is given: every alert to the receiver `default`. */
 export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], integrations: new Map([['default', []]]), original: '' };
+
+/** The configuration in `file` ('' = DEFAULT_AM_CONFIG), or its problems. */
+export function loadAmConfigFile(file: string): { config?: AmConfig; errors: string[] } {
+  if (!file) return { config: DEFAULT_AM_CONFIG, errors: [] };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { errors: [`${file}: cannot read: ${(err as Error).message}`] };
+  }
+  return parseAmConfig(text, file);
+}
 
 /**
  * Reads an Alertmanager configuration file: the routing tree (`receiver`, `group_by`,

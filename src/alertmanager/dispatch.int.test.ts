@@ -60,7 +60,7 @@ receivers:
     const alerts = new AlertStore();
     const silences = new SilenceStore(join(dir.path, 's.json'));
     const failures: string[] = [];
-    const d = new Dispatcher({ alerts, silences, config: () => config!, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: (_r, e) => failures.push(e.message) });
+    const d = new Dispatcher({ alerts, silences, config: () => config!, externalURL: 'http://allseer', onError: (_r, e) => failures.push(e.message) });
     const put = (instance: string, t: number, endsAt = t + 36_000_000) => { alerts.put({ labels: { alertname: 'Down', instance }, annotations: {}, startsAt: t, endsAt, updatedAt: t, generatorURL: '' }); };
 
     put('a', 0);
@@ -104,7 +104,7 @@ receivers:
 `, 'am.yml');
     expect(errors).toEqual([]);
     const alerts = new AlertStore();
-    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's2.json')), config: () => config!, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: () => undefined });
+    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's2.json')), config: () => config!, externalURL: 'http://allseer', onError: () => undefined });
     alerts.put({ labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' }, annotations: { summary: 'disk 97% full' }, startsAt: 0, endsAt: 3_600_000, updatedAt: 0, generatorURL: '' });
     await d.tick(0);
     await d.tick(1000);
@@ -125,7 +125,7 @@ receivers:
     const stateFile = join(dir.path, 'notified.json');
     const start = () => {
       const alerts = new AlertStore();
-      const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's3.json')), config: () => config!, stateFile, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: () => undefined });
+      const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's3.json')), config: () => config!, stateFile, externalURL: 'http://allseer', onError: () => undefined });
       alerts.put({ labels: { alertname: 'Restarted' }, annotations: {}, startsAt: 0, endsAt: 36_000_000, updatedAt: 0, generatorURL: '' });
       return d;
     };

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJson, writeJson } from '../util/json-file.js';
 import type { AmConfig, Route } from './config.js';
 import { inhibitedBy, routesFor } from './route.js';
 import type { AlertStore, AmAlert, Labels, SilenceStore } from './store.js';
@@ -14,9 +13,6 @@ export interface Notification {
   commonAnnotations: Labels;
   alerts: { status: 'firing' | 'resolved'; fingerprint: string; alert: AmAlert }[];
 }
-
-/** Sends a notification to a receiver by name; rejects on failure (the dispatcher retries). */
-export type Send = (n: Notification) => Promise<void>;
 
 interface Group {
   key: string;
@@ -43,10 +39,12 @@ export class Dispatcher {
   /** What each group last sent, kept in `stateFile` so that a restart does not notify again. */
   private readonly sent = new Map<string, { lastSent: string; lastSentAt: number }>();
 
-  constructor(private readonly o: { alerts: AlertStore; silences: SilenceStore; config: () => AmConfig; send: Send; onError: (receiver: string, err: Error) => void; stateFile?: string }) {
-    if (o.stateFile && existsSync(o.stateFile)) {
-      for (const [k, v] of Object.entries(JSON.parse(readFileSync(o.stateFile, 'utf8')) as Record<string, { lastSent: string; lastSentAt: number }>)) this.sent.set(k, v);
-    }
+  /**
+   * Notifications go to the integrations of the receiver in `config()`, with `externalURL` as
+   * the link back to the server.
+   */
+  constructor(private readonly o: { alerts: AlertStore; silences: SilenceStore; config: () => AmConfig; externalURL: string; onError: (receiver: string, err: Error) => void; stateFile?: string }) {
+    if (o.stateFile) for (const [k, v] of Object.entries(readJson<Record<string, { lastSent: string; lastSentAt: number }>>(o.stateFile, {}))) this.sent.set(k, v);
   }
 
   async tick(now: number): Promise<void> {
@@ -93,10 +91,7 @@ export class Dispatcher {
   }
 
   private save(): void {
-    if (!this.o.stateFile) return;
-    mkdirSync(dirname(this.o.stateFile), { recursive: true });
-    writeFileSync(`${this.o.stateFile}.tmp`, JSON.stringify(Object.fromEntries(this.sent)));
-    renameSync(`${this.o.stateFile}.tmp`, this.o.stateFile);
+    if (this.o.stateFile) writeJson(this.o.stateFile, Object.fromEntries(this.sent));
   }
 
   private async flush(g: Group, now: number): Promise<void> {
@@ -118,7 +113,7 @@ export class Dispatcher {
       alerts,
     };
     try {
-      await this.o.send(n);
+      for (const integration of this.o.config().integrations.get(n.receiver) ?? []) await integration.send(n, this.o.externalURL);
       g.lastSent = state;
       g.lastSentAt = now;
       g.failures = 0;

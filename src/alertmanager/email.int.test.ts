@@ -56,7 +56,7 @@ receivers:
     expect(errors).toEqual([]);
     const alerts = new AlertStore();
     const failures: string[] = [];
-    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's.json')), config: () => config!, send: async (n) => { for (const i of config!.integrations.get(n.receiver) ?? []) await i.send(n, 'http://allseer'); }, onError: (_r, e) => failures.push(e.message) });
+    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's.json')), config: () => config!, externalURL: 'http://allseer', onError: (_r, e) => failures.push(e.message) });
     alerts.put({ labels: { alertname: 'DiskFull', severity: 'warning', instance: 'db-1' }, annotations: { summary: 'disk <97%> full' }, startsAt: 0, endsAt: 3_600_000, updatedAt: 0, generatorURL: '' });
     await d.tick(0);
     await d.tick(1000);

@@ -44,8 +44,8 @@ function lines(n: Notification): string[] {
   });
 }
 
-async function post(url: string, body: unknown, what: string): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+async function post(url: string, body: unknown, what: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`${what} ${url} answered ${res.status}`);
 }
 
@@ -189,8 +189,7 @@ function webhook(raw: Record<string, unknown>, where: string): Integration {
           endsAt: a.status === 'resolved' ? new Date(a.alert.endsAt).toISOString() : '0001-01-01T00:00:00Z', generatorURL: a.alert.generatorURL, fingerprint: a.fingerprint,
         })),
       };
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`webhook ${url} answered ${res.status}`);
+      await post(url, body, 'webhook', headers);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJson, writeJson } from '../util/json-file.js';
 import { type AmMatcher, matchesAll } from './matchers.js';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -77,12 +76,12 @@ export function silenceState(s: Silence, now: number): SilenceState {
   return s.endsAt <= now ? 'expired' : s.startsAt > now ? 'pending' : 'active';
 }
 
-/** Silences, kept in a JSON file (written to a temporary file and renamed) so they survive restarts. */
+/** Silences, kept in a JSON file (replaced atomically and durably) so they survive restarts. */
 export class SilenceStore {
   private readonly silences = new Map<string, Silence>();
 
   constructor(private readonly file: string) {
-    if (existsSync(file)) for (const s of JSON.parse(readFileSync(file, 'utf8')) as Silence[]) this.silences.set(s.id, s);
+    for (const s of readJson<Silence[]>(file, [])) this.silences.set(s.id, s);
   }
 
   /** Creates a silence, or replaces the one with the same id; returns its id. */
@@ -117,9 +116,6 @@ export class SilenceStore {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.list()));
-    renameSync(tmp, this.file);
+    writeJson(this.file, this.list());
   }
 }

@@ -3,6 +3,7 @@ import { RESOLVE_TIMEOUT_MS, silenceState, type AlertStore, type Silence, type S
 import type { AmConfig } from '../alertmanager/config.js';
 import { inhibitedBy, routesFor } from '../alertmanager/route.js';
 import { ApiError } from './errors.js';
+import { single } from './params.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,7 +30,7 @@ function labelMap(x: unknown, where: string): Record<string, string> {
 }
 
 function boolParam(req: ApiRequest, name: string, fallback: boolean): boolean {
-  const v = req.query.get(name)?.[0];
+  const v = single(req, name);
   return v === undefined || v === '' ? fallback : v === 'true';
 }
 
@@ -76,7 +77,7 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
       const config = o.config();
       const want = { active: boolParam(req, 'active', true), silenced: boolParam(req, 'silenced', true), inhibited: boolParam(req, 'inhibited', true) };
       const ms = filters(req);
-      const receiver = req.query.get('receiver')?.[0];
+      const receiver = single(req, 'receiver');
       const live = alerts.active(now);
       const sources = live.map((a) => ({ fingerprint: a.fingerprint, labels: a.alert.labels }));
       const out = live.filter(({ alert }) => matchesAll(ms, alert.labels)).flatMap(({ fingerprint: fp, alert }) => {

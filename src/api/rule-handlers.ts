@@ -3,6 +3,7 @@ import type { ShownAlert } from '../rules/group.js';
 import type { RuleManager } from '../rules/manager.js';
 import { ConfigError } from '../config/load.js';
 import { ApiError } from './errors.js';
+import { single } from './params.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
@@ -40,7 +41,7 @@ export function ruleHandlers(rules: RuleManager, reload: () => Promise<void>) {
 
     /** GET /api/v1/rules[?type=alert|record] */
     rules: (req: ApiRequest): Promise<ApiResponse> => {
-      const type = req.query.get('type')?.[0];
+      const type = single(req, 'type');
       const groups = rules.groups.map((g) => ({
         name: g.group.name,
         file: g.group.file,

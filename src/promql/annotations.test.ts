@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Annotations, goG } from './annotations.js';
+import { goG } from '../util/go-format.js';
+import { Annotations } from './annotations.js';
 import { evaluate } from './engine.js';
 import { parse } from './parse.js';
 import { memorySelect, type StoredSeries, TEST_LIMITS } from './promqltest/runner.js';

@@ -1,4 +1,5 @@
 import type { Labels } from '../storage/interface.js';
+import { goG } from '../util/go-format.js';
 
 /**
  * Warnings and infos a query's answer carries beside its result, worded as Prometheus 3 words
@@ -55,13 +56,4 @@ const COUNTER_SUFFIX = /_(total|sum|count|bucket)$/;
 
 function forMetric(labels: Labels): string {
   return labels.__name__ ? ` for metric name ${JSON.stringify(labels.__name__)}` : '';
-}
-
-/** Go's %g for a float64. */
-export function goG(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? '+Inf' : '-Inf';
-  const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
-  if (exp < -4 || exp >= 6) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  return String(x);
 }

@@ -1,4 +1,5 @@
 import type { Labels } from '../storage/interface.js';
+import { labelsKey } from '../promql/value.js';
 import type { AlertingRule } from './rule-file.js';
 
 export type AlertState = 'pending' | 'firing' | 'inactive';
@@ -50,7 +51,7 @@ export class AlertTracker {
    * starting over (so a `for` already served is not served twice).
    */
   restore(starts: readonly { labels: Labels; activeAt: number }[]): void {
-    this.restored = new Map(starts.map((s) => [labelKey(this.alertLabels(s.labels)), s.activeAt]));
+    this.restored = new Map(starts.map((s) => [labelsKey(this.alertLabels(s.labels)), s.activeAt]));
   }
 
   /** Carries the alerts of the same rule over from before a reload. */
@@ -63,7 +64,7 @@ export class AlertTracker {
     const seen = new Set<string>();
     for (const s of result) {
       const labels = this.alertLabels(s.labels);
-      const key = labelKey(labels);
+      const key = labelsKey(labels);
       if (seen.has(key)) throw new Error(`vector contains metrics with the same labelset after applying alert labels: ${key}`);
       seen.add(key);
       const a = this.active.get(key);
@@ -120,9 +121,4 @@ export class AlertTracker {
     out.set('alertname', this.rule.alert);
     return Object.fromEntries(out);
   }
-}
-
-/** A label set's identity. */
-export function labelKey(l: Labels): string {
-  return Object.keys(l).sort().map((k) => `${k}=${JSON.stringify(l[k])}`).join(',');
 }

@@ -1,7 +1,8 @@
 import type { AppendSession } from '../ingest/append.js';
 import type { Labels } from '../storage/interface.js';
 import type { Expr } from '../promql/ast.js';
-import { AlertTracker, labelKey, type Alert, type RuleSample } from './alert-state.js';
+import { labelsKey } from '../promql/value.js';
+import { AlertTracker, type Alert, type RuleSample } from './alert-state.js';
 import type { Rule, RuleGroup } from './rule-file.js';
 import { Template } from './template.js';
 import { parse } from '../promql/parse.js';
@@ -68,6 +69,8 @@ export interface GroupOptions {
  */
 export class GroupRunner {
   readonly runs: RuleRun[];
+  /** Label and annotation templates, compiled once (rule files are checked at load). */
+  private readonly templates = new Map<string, Template>();
   lastEvaluation = 0;
   evaluationSeconds = 0;
 
@@ -179,10 +182,10 @@ export class GroupRunner {
     const tracker = run.tracker!;
     const items = result.map((s) => ({ sample: s, labels: withRuleLabels(s.labels, this.expandAll(rule.labels, s), {}) }));
     const alerts = tracker.update(t, items.map((i) => ({ labels: i.labels, value: i.sample.value })), this.group.limit);
-    const sampleOf = new Map(items.map((i) => [labelKey(tracker.alertLabels(i.labels)), i.sample]));
+    const sampleOf = new Map(items.map((i) => [labelsKey(tracker.alertLabels(i.labels)), i.sample]));
     const previous = run.annotations;
     run.annotations = new Map(alerts.map((a) => {
-      const s = sampleOf.get(labelKey(a.labels));
+      const s = sampleOf.get(labelsKey(a.labels));
       return [a, s ? this.expandAll(rule.annotations, s) : previous.get(a) ?? {}];
     }));
     return alerts.filter((a) => a.state !== 'inactive').flatMap((a) => [
@@ -197,7 +200,9 @@ export class GroupRunner {
     for (const [k, v] of Object.entries(s.labels)) if (k !== '__name__') labels[k] = v;
     for (const [k, text] of Object.entries(templates)) {
       try {
-        out[k] = new Template(text).expand({ labels, value: s.value, externalLabels: this.o.externalLabels, externalURL: this.o.externalURL });
+        let template = this.templates.get(text);
+        if (!template) this.templates.set(text, (template = new Template(text)));
+        out[k] = template.expand({ labels, value: s.value, externalLabels: this.o.externalLabels, externalURL: this.o.externalURL });
       } catch (err) {
         out[k] = `<error expanding template: ${(err as Error).message}>`;
       }
@@ -223,7 +228,7 @@ function withRuleLabels(l: Labels, ruleLabels: Record<string, string>, extra: Re
 function write(session: AppendSession, run: RuleRun, out: { labels: Labels; value: number }[], t: number): void {
   const now = new Map<string, Labels>();
   for (const s of out) {
-    const key = JSON.stringify(Object.entries(s.labels).sort());
+    const key = labelsKey(s.labels);
     now.set(key, s.labels);
     const state = session.series(`rule\u0002${key}`, () => Object.entries(s.labels), 1);
     if (state) session.sample(state, t, s.value, false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goPrintf, humanize, humanize1024, humanizeDuration } from './humanize.js';
+import { goPrintf } from '../util/go-format.js';
+import { humanize, humanize1024, humanizeDuration } from './humanize.js';
 import { Template, TemplateError } from './template.js';
 
 const data = { labels: { instance: 'host-1:9100', job: 'node' }, value: 0.12345, externalLabels: { cluster: 'eu' }, externalURL: 'http://allseer:9900' };

@@ -1,6 +1,6 @@
-import { goG } from '../promql/annotations.js';
+import { goG, goPrintf } from '../util/go-format.js';
 import { formatDuration } from '../util/duration.js';
-import { goPrintf, humanize, humanize1024, humanizeDuration } from './humanize.js';
+import { humanize, humanize1024, humanizeDuration } from './humanize.js';
 
 /**
  * The part of Go's text/template that Prometheus alert labels and annotations use: text with
