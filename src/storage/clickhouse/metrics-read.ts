@@ -47,18 +47,18 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
     const lookup = () => this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
     const key = JSON.stringify([tenant, Math.floor(range.start / DAY_MS), Math.floor(range.end / DAY_MS), matchers]);
     const rows = this.lookups ? await this.lookups.get(key, lookup) : await lookup();
-    // The next chunk is read while the caller evaluates this one (the engine runs in its own
+    // The next chunk is read while the caller evaluates this one (ClickHouse works in its own
     // threads); a rejected read ahead is marked handled so that stopping early is quiet.
     let ahead: Promise<SeriesSamples[]> | undefined;
-    const fetch = (from: number) => {
+    const readChunk = (from: number) => {
       const p = this.samples(tenant, rows.slice(from, from + FINGERPRINTS_PER_QUERY), range);
       p.catch(() => undefined);
       return p;
     };
-    if (rows.length) ahead = fetch(0);
+    if (rows.length) ahead = readChunk(0);
     for (let i = 0; ahead; i += FINGERPRINTS_PER_QUERY) {
       const current = await ahead;
-      ahead = i + FINGERPRINTS_PER_QUERY < rows.length ? fetch(i + FINGERPRINTS_PER_QUERY) : undefined;
+      ahead = i + FINGERPRINTS_PER_QUERY < rows.length ? readChunk(i + FINGERPRINTS_PER_QUERY) : undefined;
       yield* current;
     }
   }
@@ -80,12 +80,13 @@ WHERE ${ident('tenant')} = ${param('String', tenant)} AND metric_name IN ${param
   AND unix_milli BETWEEN ${param('Int64', range.start)} AND ${param('Int64', range.end)}
 ORDER BY metric_name, fingerprint, unix_milli`;
     const buf = await this.conn.query(render(q), 'Native');
-    const { rows, columns } = offsetTimes
-      ? readNativeColumns(buf, { i: 'UInt16', t: 'UInt32', v: 'Float64', flags: 'UInt8' })
-      : readNativeColumns(buf, { i: 'UInt16', t: 'Float64', v: 'Float64', flags: 'UInt8' });
+    if (!offsetTimes) {
+      const { columns } = readNativeColumns(buf, { i: 'UInt16', t: 'Float64', v: 'Float64', flags: 'UInt8' });
+      return seriesViews(chunk, columns.i, columns.t, columns.v, columns.flags);
+    }
+    const { rows, columns } = readNativeColumns(buf, { i: 'UInt16', t: 'UInt32', v: 'Float64', flags: 'UInt8' });
     const times = new Float64Array(rows);
-    const base = offsetTimes ? range.start : 0;
-    for (let k = 0; k < rows; k++) times[k] = base + columns.t[k]!;
+    for (let k = 0; k < rows; k++) times[k] = range.start + columns.t[k]!;
     return seriesViews(chunk, columns.i, times, columns.v, columns.flags);
   }
 
