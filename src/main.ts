@@ -23,7 +23,10 @@ import { RuleManager } from './rules/manager.js';
 import { evaluate } from './promql/engine.js';
 import { ruleHandlers } from './api/rule-handlers.js';
 import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
-import { AlertStore, SilenceStore } from './alertmanager/store.js';
+import { AlertStore, fingerprint, SilenceStore } from './alertmanager/store.js';
+import { AckStore } from './alertmanager/acks.js';
+import { HistoryWriter } from './alertmanager/history.js';
+import { alertingHandlers } from './api/alerting-handlers.js';
 import { Dispatcher } from './alertmanager/dispatch.js';
 import { loadAmConfigFile, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
@@ -114,20 +117,31 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const e of s.errors) telemetry.rejectedSamples.inc({ protocol, reason: e.reason }, e.count);
     },
   });
-  const amAlerts = new AlertStore();
-  const silences = new SilenceStore(join(config.storage.dataDir, 'alertmanager', 'silences.json'));
+  const tenant = config.server.defaultTenant;
+  const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
+  const amAlerts = new AlertStore((c) => {
+    history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
+  });
+  const amDir = join(config.storage.dataDir, 'alertmanager');
+  const silences = new SilenceStore(join(amDir, 'silences.json'));
+  const acks = new AckStore(join(amDir, 'acks.json'));
   const externalURL = `http://${config.server.host}:${config.server.port}`;
   const dispatcher = new Dispatcher({
     alerts: amAlerts,
     silences,
+    acks,
     config: () => amConfig,
     externalURL,
     onError: (receiver, err) => { log.warn({ receiver, err: err.message }, 'notification failed; retrying'); },
-    stateFile: join(config.storage.dataDir, 'alertmanager', 'notified.json'),
+    record: (a) => { history.attempt(a); },
+    stateDir: amDir,
   });
   const rules = new RuleManager(ruleGroups, {
     notify: (alerts) => { for (const a of alerts) amAlerts.put({ ...a, updatedAt: now(), generatorURL: '' }); },
-    tenant: config.server.defaultTenant,
+    onStateChange: (changes) => {
+      for (const c of changes) history.event({ time: c.at, rule: c.rule, group: c.group, fingerprint: fingerprint(c.labels), labels: c.labels, state: c.state, previous: c.previous, value: c.value, activeAt: c.activeAt, source: 'rule' });
+    },
+    tenant,
     query: ruleQuery(storage, config),
     ingest,
     externalLabels: config.rules.externalLabels,
@@ -188,6 +202,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       },
       rules: ruleHandlers(rules, reload),
       alertmanager: alertmanagerHandlers(amAlerts, silences, { now, version: VERSION, startedAt: now(), config: () => amConfig }),
+      alerting: alertingHandlers({ history: storage, alerts: amAlerts, acks, now }),
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),
@@ -201,7 +216,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   rules.start();
   let dispatching = Promise.resolve();
   const dispatchTimer = setInterval(() => {
-    dispatching = dispatching.then(() => dispatcher.tick(now())).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
+    dispatching = dispatching.then(async () => {
+      await dispatcher.tick(now());
+      await history.flush();
+    }).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
   }, 1000);
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
@@ -215,6 +233,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await rules.stop();
     clearInterval(dispatchTimer);
     await dispatching;
+    await history.flush();
     await wal.close();
     await pool?.close();
     await batcher.flushAndStop();

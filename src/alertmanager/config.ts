@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import { parseDuration } from '../util/duration.js';
 import { matcherOf, parseMatcher, type AmMatcher } from './matchers.js';
 import { buildReceivers, type Integration } from './receivers.js';
+import { parseTimeIntervals, type TimeIntervalEntry } from './time-intervals.js';
 
 /** A node of Alertmanager's routing tree, settings already inherited from its parents. */
 export interface Route {
@@ -14,7 +15,18 @@ export interface Route {
   groupIntervalMs: number;
   repeatIntervalMs: number;
   continue: boolean;
+  /** Named time intervals in which this route sends nothing (not inherited, as in Alertmanager). */
+  muteTimeIntervals: string[];
+  /** When set, this route sends only while one of these intervals holds (not inherited). */
+  activeTimeIntervals: string[];
+  /** Firing, unacknowledged alerts still firing this long after they started also go to `receiver` (inherited). */
+  escalations: Escalation[];
   routes: Route[];
+}
+
+export interface Escalation {
+  afterMs: number;
+  receiver: string;
 }
 
 export interface InhibitRule {
@@ -29,13 +41,15 @@ export interface AmConfig {
   receivers: string[];
   /** The integrations of each receiver (webhook, …), see receivers.ts. */
   integrations: Map<string, Integration[]>;
+  /** Named time intervals (`time_intervals` and `mute_time_intervals`). */
+  timeIntervals: Map<string, TimeIntervalEntry[]>;
   original: string;
 }
 
-const DEFAULT_ROUTE: Route = { receiver: 'default', matchers: [], groupBy: [], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, continue: false, routes: [] };
+const DEFAULT_ROUTE: Route = { receiver: 'default', matchers: [], groupBy: [], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, continue: false, muteTimeIntervals: [], activeTimeIntervals: [], escalations: [], routes: [] };
 
 /** The configuration when none is given: every alert to the receiver `default`. */
-export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], integrations: new Map([['default', []]]), original: '' };
+export const DEFAULT_AM_CONFIG: AmConfig = { route: DEFAULT_ROUTE, inhibitRules: [], receivers: ['default'], integrations: new Map([['default', []]]), timeIntervals: new Map(), original: '' };
 
 /** The configuration in `file` ('' = DEFAULT_AM_CONFIG), or its problems. */
 export function loadAmConfigFile(file: string): { config?: AmConfig; errors: string[] } {
@@ -84,8 +98,17 @@ export function parseAmConfig(text: string, file: string): { config?: AmConfig; 
     return { errors };
   }
   const route = readRoute(routeNode, { ...DEFAULT_ROUTE, receiver: '' }, at, true);
+  const js = doc.toJS() as { receivers?: Record<string, unknown>[]; time_intervals?: unknown; mute_time_intervals?: unknown };
+  const intervals = parseTimeIntervals([js.time_intervals, js.mute_time_intervals]);
+  errors.push(...intervals.errors.map((e) => `${file}: ${e}`));
   const check = (r: Route, node: YAMLMap) => {
     if (!receivers.includes(r.receiver)) at(node.get('receiver', true) ?? node, `undefined receiver "${r.receiver}" used in route`);
+    for (const e of r.escalations) if (!receivers.includes(e.receiver)) at(node.get('escalations', true) ?? node, `undefined receiver "${e.receiver}" used in escalations`);
+    for (const key of ['mute_time_intervals', 'active_time_intervals'] as const) {
+      for (const name of key === 'mute_time_intervals' ? r.muteTimeIntervals : r.activeTimeIntervals) {
+        if (!intervals.intervals.has(name)) at(node.get(key, true), `undefined time interval "${name}" used in route`);
+      }
+    }
   };
   walk(route, routeNode, check);
   const inhibitRules: InhibitRule[] = [];
@@ -99,10 +122,9 @@ export function parseAmConfig(text: string, file: string): { config?: AmConfig; 
       inhibitRules.push({ source: matcherList(r, 'source', at), target: matcherList(r, 'target', at), equal: strings(r.get('equal', true), at) });
     });
   }
-  const js = doc.toJS() as { receivers?: Record<string, unknown>[] };
   const built = buildReceivers((js.receivers ?? []).filter((r) => typeof r.name === 'string'));
   errors.push(...built.errors.map((e) => `${file}: ${e}`));
-  return errors.length ? { errors } : { config: { route, inhibitRules, receivers, integrations: built.receivers, original: text }, errors };
+  return errors.length ? { errors } : { config: { route, inhibitRules, receivers, integrations: built.receivers, timeIntervals: intervals.intervals, original: text }, errors };
 }
 
 type At = (node: unknown, message: string) => void;
@@ -117,6 +139,7 @@ function readRoute(m: YAMLMap, parent: Route, at: At, root: boolean): Route {
   const receiver = text(m, 'receiver') ?? parent.receiver;
   if (root && !receiver) at(m, 'root route must specify a default receiver');
   if (root && (m.has('matchers') || m.has('match') || m.has('match_re'))) at(m, 'root route must not have any matchers');
+  if (root && (m.has('mute_time_intervals') || m.has('active_time_intervals'))) at(m, 'root route must not have any mute or active time intervals');
   const dur = (key: string, inherited: number) => {
     const v = text(m, key);
     if (v === undefined) return inherited;
@@ -137,11 +160,38 @@ function readRoute(m: YAMLMap, parent: Route, at: At, root: boolean): Route {
     groupIntervalMs: dur('group_interval', parent.groupIntervalMs),
     repeatIntervalMs: dur('repeat_interval', parent.repeatIntervalMs),
     continue: m.get('continue') === true,
+    muteTimeIntervals: strings(m.get('mute_time_intervals', true), at),
+    activeTimeIntervals: strings(m.get('active_time_intervals', true), at),
+    escalations: m.has('escalations') ? escalations(m.get('escalations', true), at) : parent.escalations,
     routes: [],
   };
   const kids = m.get('routes', true);
   if (isSeq(kids)) for (const k of kids.items) if (isMap(k)) route.routes.push(readRoute(k, route, at, false));
   return route;
+}
+
+/** `escalations: [{ after: 30m, receiver: name }]`, in order of `after`. */
+function escalations(node: unknown, at: At): Escalation[] {
+  if (node === null || node === undefined) return [];
+  if (!isSeq(node)) {
+    at(node, 'escalations must be a list');
+    return [];
+  }
+  const out: Escalation[] = [];
+  for (const item of node.items) {
+    const after = isMap(item) ? item.get('after') : undefined;
+    const receiver = isMap(item) ? item.get('receiver') : undefined;
+    if (typeof receiver !== 'string' || receiver === '' || typeof after !== 'string') {
+      at(item, 'an escalation needs `after` (a duration) and `receiver`');
+      continue;
+    }
+    try {
+      out.push({ afterMs: parseDuration(after), receiver });
+    } catch (err) {
+      at(item, `after: ${(err as Error).message}`);
+    }
+  }
+  return out.sort((a, b) => a.afterMs - b.afterMs);
 }
 
 /** `<prefix>matchers` (strings like `a="b"`), plus the older `<prefix>match` and `<prefix>match_re` maps. */

@@ -122,10 +122,10 @@ receivers:
 
   it('does not notify again after a restart what was already notified', async () => {
     const { config } = parseAmConfig(`route:\n  receiver: hook\n  group_wait: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: hook\n    webhook_configs: [{ url: '${url}' }]\n`, 'am.yml');
-    const stateFile = join(dir.path, 'notified.json');
+    const stateDir = join(dir.path, 'state');
     const start = () => {
       const alerts = new AlertStore();
-      const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's3.json')), config: () => config!, stateFile, externalURL: 'http://allseer', onError: () => undefined });
+      const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 's3.json')), config: () => config!, stateDir, externalURL: 'http://allseer', onError: () => undefined });
       alerts.put({ labels: { alertname: 'Restarted' }, annotations: {}, startsAt: 0, endsAt: 36_000_000, updatedAt: 0, generatorURL: '' });
       return d;
     };

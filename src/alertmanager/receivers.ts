@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { Notification } from './dispatch.js';
+import { matchesAll, parseMatcher } from './matchers.js';
+import type { Labels } from './store.js';
 
 /** One way of delivering notifications (a `<type>_configs` entry of a receiver). */
 export interface Integration {
   type: string;
+  /** Whether resolved alerts are sent (`send_resolved`); when not, only firing ones are. */
+  sendResolved: boolean;
   send(n: Notification, externalURL: string): Promise<void>;
+  /**
+   * Whether alerts with these labels go through this integration: the entry's optional
+   * `severities` (values of the `severity` label) and `matchers` (all must match).
+   */
+  accepts(labels: Labels): boolean;
 }
 
-type Factory = (raw: Record<string, unknown>, where: string) => Integration;
+type Factory = (raw: Record<string, unknown>, where: string) => Omit<Integration, 'accepts'>;
 
 /**
  * Integrations by their key in a receiver (`webhook_configs`, …): a new channel is a new entry
@@ -54,11 +63,10 @@ function chat(kind: 'slack' | 'discord'): Factory {
   return (raw, where) => {
     const url = kind === 'slack' ? raw.api_url : raw.webhook_url;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`${where}: ${kind === 'slack' ? 'api_url' : 'webhook_url'} must be an http(s) URL`);
-    const sendResolved = raw.send_resolved === true; // Alertmanager's default for chat and email integrations
     return {
       type: kind,
+      sendResolved: raw.send_resolved === true, // Alertmanager's default for chat and email integrations
       send: async (n, externalURL) => {
-        if (n.status === 'resolved' && !sendResolved) return;
         const fields = Object.entries(n.commonLabels).map(([k, v]) => ({ k, v }));
         const text = lines(n).join('\n');
         const body = kind === 'slack'
@@ -75,15 +83,14 @@ function chat(kind: 'slack' | 'discord'): Factory {
  * group key (hashed) as dedup key so both reach the same incident. `routing_key` required; `url`
  * defaults to PagerDuty's endpoint.
  */
-function pagerduty(raw: Record<string, unknown>, where: string): Integration {
+function pagerduty(raw: Record<string, unknown>, where: string): Omit<Integration, 'accepts'> {
   const key = raw.routing_key;
   if (typeof key !== 'string' || key === '') throw new Error(`${where}: routing_key is required`);
   const url = typeof raw.url === 'string' ? raw.url : 'https://events.pagerduty.com/v2/enqueue';
-  const sendResolved = raw.send_resolved !== false;
   return {
     type: 'pagerduty',
+    sendResolved: raw.send_resolved !== false,
     send: async (n, externalURL) => {
-      if (n.status === 'resolved' && !sendResolved) return;
       const dedup = createHash('sha256').update(n.groupKey).digest('hex');
       const severity = ['critical', 'error', 'warning', 'info'].includes(n.commonLabels.severity ?? '') ? n.commonLabels.severity! : 'error';
       const body = n.status === 'resolved'
@@ -101,7 +108,7 @@ const escapeHtml = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
  * / `auth_password`, `require_tls` (STARTTLS, default true as in Alertmanager). HTML and text
  * bodies list the alerts with their labels and annotations.
  */
-function email(raw: Record<string, unknown>, where: string): Integration {
+function email(raw: Record<string, unknown>, where: string): Omit<Integration, 'accepts'> {
   const [to, from, smarthost] = [raw.to, raw.from, raw.smarthost];
   if (typeof to !== 'string' || !to.includes('@')) throw new Error(`${where}: to must be an email address`);
   if (typeof from !== 'string' || !from.includes('@')) throw new Error(`${where}: from must be an email address`);
@@ -113,11 +120,10 @@ function email(raw: Record<string, unknown>, where: string): Integration {
     ...(typeof raw.auth_username === 'string' ? { auth: { user: raw.auth_username, pass: typeof raw.auth_password === 'string' ? raw.auth_password : '' } } : {}),
     tls: { rejectUnauthorized: !(raw.tls_config as { insecure_skip_verify?: boolean } | undefined)?.insecure_skip_verify },
   });
-  const sendResolved = raw.send_resolved === true;
   return {
     type: 'email',
+    sendResolved: raw.send_resolved === true,
     send: async (n, externalURL) => {
-      if (n.status === 'resolved' && !sendResolved) return;
       const rows = n.alerts.map((a) => ({ status: a.status, labels: Object.entries(a.alert.labels).map(([k, v]) => `${k}=${v}`).join(', '), notes: Object.entries(a.alert.annotations).map(([k, v]) => `${k}: ${v}`).join('\n') }));
       const text = `${title(n)}\n\n${rows.map((r) => `[${r.status}] ${r.labels}\n${r.notes}`).join('\n\n')}\n\n${externalURL}\n`;
       const html = `<h2 style="color:${colour(n)}">${escapeHtml(title(n))}</h2><table>${rows.map((r) => `<tr><td><b>${r.status}</b></td><td>${escapeHtml(r.labels)}<br><pre>${escapeHtml(r.notes)}</pre></td></tr>`).join('')}</table><p><a href="${escapeHtml(externalURL)}">${escapeHtml(externalURL)}</a></p>`;
@@ -127,9 +133,10 @@ function email(raw: Record<string, unknown>, where: string): Integration {
 }
 
 /** Writes each notification as one JSON line to standard output (the console/log channel). */
-function consoleOut(): Integration {
+function consoleOut(): Omit<Integration, 'accepts'> {
   return {
     type: 'console',
+    sendResolved: true,
     send: (n) => {
       process.stdout.write(`${JSON.stringify({ msg: 'alert notification', receiver: n.receiver, status: n.status, title: title(n), alerts: lines(n) })}\n`);
       return Promise.resolve();
@@ -152,8 +159,10 @@ export function buildReceivers(raw: readonly Record<string, unknown>[]): { recei
         continue;
       }
       (Array.isArray(value) ? value : [value]).forEach((c, i) => {
+        const where = `receiver "${name}": ${key}[${i}]`;
         try {
-          list.push(factory((c ?? {}) as Record<string, unknown>, `receiver "${name}": ${key}[${i}]`));
+          const { severities, matchers, ...raw } = (c ?? {}) as Record<string, unknown>;
+          list.push({ ...factory(raw, where), accepts: filter(severities, matchers, where) });
         } catch (err) {
           errors.push((err as Error).message);
         }
@@ -164,11 +173,28 @@ export function buildReceivers(raw: readonly Record<string, unknown>[]): { recei
   return { receivers, errors };
 }
 
+/** The per-integration filter: `severities: [critical, warning]` and `matchers: ['team="db"']`. */
+function filter(severities: unknown, matchers: unknown, where: string): (labels: Labels) => boolean {
+  const list = (x: unknown, key: string): string[] => {
+    if (x === undefined || x === null) return [];
+    if (!Array.isArray(x) || x.some((v) => typeof v !== 'string')) throw new Error(`${where}: ${key} must be a list of strings`);
+    return x as string[];
+  };
+  const wanted = list(severities, 'severities');
+  const ms = list(matchers, 'matchers').map((m) => {
+    try {
+      return parseMatcher(m);
+    } catch (err) {
+      throw new Error(`${where}: matchers: ${(err as Error).message}`);
+    }
+  });
+  return (labels) => (wanted.length === 0 || wanted.includes(labels.severity ?? '')) && matchesAll(ms, labels);
+}
+
 /** Alertmanager's webhook (JSON version 4), with optional bearer or basic auth and headers. */
-function webhook(raw: Record<string, unknown>, where: string): Integration {
+function webhook(raw: Record<string, unknown>, where: string): Omit<Integration, 'accepts'> {
   const url = raw.url;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new Error(`${where}: url must be an http(s) URL`);
-  const sendResolved = raw.send_resolved !== false;
   const maxAlerts = typeof raw.max_alerts === 'number' ? raw.max_alerts : 0;
   const http = (raw.http_config ?? {}) as { authorization?: { type?: string; credentials?: string }; basic_auth?: { username?: string; password?: string } };
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'allseer-alertmanager' };
@@ -177,9 +203,9 @@ function webhook(raw: Record<string, unknown>, where: string): Integration {
   for (const [k, v] of Object.entries((raw.headers ?? {}) as Record<string, string>)) headers[k] = v;
   return {
     type: 'webhook',
+    sendResolved: raw.send_resolved !== false,
     send: async (n, externalURL) => {
-      const alerts = n.alerts.filter((a) => sendResolved || a.status === 'firing');
-      if (alerts.length === 0) return;
+      const alerts = n.alerts;
       const shown = maxAlerts > 0 ? alerts.slice(0, maxAlerts) : alerts;
       const body = {
         version: '4', groupKey: n.groupKey, truncatedAlerts: alerts.length - shown.length, status: n.status, receiver: n.receiver,

@@ -32,16 +32,41 @@ export function fingerprint(labels: Labels): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** Received alerts by fingerprint; a repeat of the same label set updates it. */
+/** An alert received through the API started firing (at its start) or resolved (at its end). */
+export interface AlertChange {
+  fingerprint: string;
+  alert: AmAlert;
+  state: 'firing' | 'resolved';
+  at: number;
+}
+
+/**
+ * Received alerts by fingerprint; a repeat of the same label set updates it. Alerts that come
+ * through the Alertmanager API (not from our own rules, whose history the rule engine records)
+ * report when they start firing and when they resolve to `onChange`.
+ */
 export class AlertStore {
   private readonly alerts = new Map<string, AmAlert>();
+  /** The last state reported for each API alert. */
+  private readonly reported = new Map<string, 'firing' | 'resolved'>();
 
-  put(a: AmAlert): void {
+  constructor(private readonly onChange?: (c: AlertChange) => void) {}
+
+  put(a: AmAlert, origin: 'rule' | 'api' = 'rule'): void {
     const fp = fingerprint(a.labels);
     const old = this.alerts.get(fp);
     // An alert that was resolved and comes back starts over; a running one keeps its start.
     const startsAt = old && old.endsAt > a.startsAt ? Math.min(old.startsAt, a.startsAt) : a.startsAt;
-    this.alerts.set(fp, { ...a, startsAt });
+    const stored = { ...a, startsAt };
+    this.alerts.set(fp, stored);
+    if (origin === 'api') this.report(fp, stored, stored.endsAt > a.updatedAt ? 'firing' : 'resolved');
+  }
+
+  private report(fp: string, alert: AmAlert, state: 'firing' | 'resolved'): void {
+    const before = this.reported.get(fp);
+    if (before === state || (before === undefined && state === 'resolved')) return;
+    this.reported.set(fp, state);
+    this.onChange?.({ fingerprint: fp, alert, state, at: state === 'firing' ? alert.startsAt : alert.endsAt });
   }
 
   /** Alerts not yet resolved at `now`. */
@@ -53,8 +78,13 @@ export class AlertStore {
   list(now: number): { fingerprint: string; alert: AmAlert }[] {
     const out: { fingerprint: string; alert: AmAlert }[] = [];
     for (const [fp, a] of this.alerts) {
-      if (a.endsAt <= now && now - a.endsAt > RESOLVED_RETENTION_MS) this.alerts.delete(fp);
-      else out.push({ fingerprint: fp, alert: a });
+      if (a.endsAt <= now && this.reported.get(fp) === 'firing') this.report(fp, a, 'resolved');
+      if (a.endsAt <= now && now - a.endsAt > RESOLVED_RETENTION_MS) {
+        this.alerts.delete(fp);
+        this.reported.delete(fp);
+      } else {
+        out.push({ fingerprint: fp, alert: a });
+      }
     }
     return out;
   }

@@ -3,18 +3,10 @@ import { RESOLVE_TIMEOUT_MS, silenceState, type AlertStore, type Silence, type S
 import type { AmConfig } from '../alertmanager/config.js';
 import { inhibitedBy, routesFor } from '../alertmanager/route.js';
 import { ApiError } from './errors.js';
-import { single } from './params.js';
+import { jsonBody, single } from './params.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function body(req: ApiRequest): unknown {
-  try {
-    return JSON.parse(req.body.toString('utf8'));
-  } catch (err) {
-    throw new ApiError('BAD_JSON', `body is not JSON: ${(err as Error).message}`);
-  }
-}
 
 function time(x: unknown, where: string, fallback: number): number {
   if (x === undefined || x === null || x === '' || x === '0001-01-01T00:00:00.000Z') return fallback;
@@ -55,7 +47,7 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
   return {
     /** POST /api/v2/alerts */
     postAlerts: (req: ApiRequest): Promise<ApiResponse> => {
-      const list = body(req);
+      const list = jsonBody(req);
       if (!Array.isArray(list)) throw new ApiError('BAD_JSON', 'the body must be a list of alerts');
       const now = o.now();
       const parsed = list.map((a: unknown, i) => {
@@ -67,7 +59,7 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
         if (endsAt < startsAt) throw new ApiError('BAD_JSON', `alert ${i}: end time must not be before start time`);
         return { labels, annotations: labelMap(x.annotations, `alert ${i}: annotations`), startsAt, endsAt, updatedAt: now, generatorURL: typeof x.generatorURL === 'string' ? x.generatorURL : '' };
       });
-      for (const a of parsed) alerts.put(a);
+      for (const a of parsed) alerts.put(a, 'api');
       return Promise.resolve({ status: 200 });
     },
 
@@ -97,7 +89,7 @@ export function alertmanagerHandlers(alerts: AlertStore, silences: SilenceStore,
 
     /** POST /api/v2/silences: creates (or, with an id, replaces) a silence. */
     postSilence: (req: ApiRequest): Promise<ApiResponse> => {
-      const x = (body(req) ?? {}) as Record<string, unknown>;
+      const x = (jsonBody(req) ?? {}) as Record<string, unknown>;
       const now = o.now();
       let matchers: AmMatcher[];
       try {

@@ -47,3 +47,12 @@ export function limit(req: ApiRequest, name = 'limit', fallback = Number.MAX_SAF
   const n = Number(v);
   return n <= 0 ? fallback : n;
 }
+
+/** The request body as JSON; anything else is a 400 naming the problem. */
+export function jsonBody(req: ApiRequest): unknown {
+  try {
+    return JSON.parse(req.body.toString('utf8'));
+  } catch (err) {
+    throw new ApiError('BAD_JSON', `body is not JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,3 +1,4 @@
+import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
@@ -13,6 +14,7 @@ export interface RouteDeps {
   health: ReturnType<typeof healthHandlers>;
   rules: ReturnType<typeof ruleHandlers>;
   alertmanager: ReturnType<typeof alertmanagerHandlers>;
+  alerting: ReturnType<typeof alertingHandlers>;
   /** Scrape targets and their last result. */
   targets: () => unknown[];
   /** Ingest backpressure check, run before a body is read. */
@@ -50,6 +52,12 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'DELETE', url: '/api/v2/silence/:id', handler: d.alertmanager.deleteSilence },
     { method: 'GET', url: '/api/v2/status', handler: d.alertmanager.status },
     { method: 'GET', url: '/api/v2/receivers', handler: d.alertmanager.receivers },
+    { method: 'GET', url: '/api/v1/alerting/alerts', handler: d.alerting.alerts },
+    { method: 'POST', url: '/api/v1/alerting/alerts/:fingerprint/ack', handler: d.alerting.acknowledge },
+    { method: 'DELETE', url: '/api/v1/alerting/alerts/:fingerprint/ack', handler: d.alerting.unacknowledge },
+    { method: 'GET', url: '/api/v1/alerting/history', handler: d.alerting.history },
+    { method: 'GET', url: '/api/v1/alerting/notifications', handler: d.alerting.notifications },
+    { method: 'GET', url: '/api/v1/alerting/reliability', handler: d.alerting.reliability },
     { method: 'GET', url: '/api/v1/targets', handler: () => Promise.resolve(ok({ activeTargets: d.targets(), droppedTargets: [] })) },
     { method: 'GET', url: '/health', handler: d.health.health },
     { method: 'GET', url: '/health/live', handler: d.health.live },

@@ -38,7 +38,7 @@ export interface Config {
     maxServerMemoryBytes: number;
     maxQueryMemoryBytes: number;
   };
-  retention: { metricsMs: number };
+  retention: { metricsMs: number; alertHistoryMs: number };
   wal: { segmentBytes: number; maxPendingBytes: number };
   batcher: { maxRows: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
@@ -236,7 +236,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory, (v) => parseMemory(v, totalmem())),
       maxQueryMemoryBytes: size('storage.max_query_memory', s.max_query_memory),
     },
-    retention: { metricsMs: dur('retention.metrics', file.retention.metrics) },
+    retention: { metricsMs: dur('retention.metrics', file.retention.metrics), alertHistoryMs: dur('retention.alert_history', file.retention.alert_history) },
     wal: {
       segmentBytes: size('wal.segment_size', file.wal.segment_size),
       maxPendingBytes: size('wal.max_pending', file.wal.max_pending),

@@ -75,6 +75,7 @@ export const ConfigSchema = Type.Object({
   }, strict),
   retention: Type.Object({
     metrics: Duration('30d', 'how long samples are kept (TTL, whole parts dropped)'),
+    alert_history: Duration('365d', 'how long alert state changes and notification attempts are kept'),
   }, strict),
   wal: Type.Object({
     segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),

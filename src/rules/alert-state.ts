@@ -21,6 +21,16 @@ export interface Alert {
   lastSeen: number;
 }
 
+/** A change of an alert's state at an evaluation: `resolved` is firing → inactive, `inactive` is pending → gone. */
+export interface StateChange {
+  labels: Labels;
+  state: 'pending' | 'firing' | 'resolved' | 'inactive';
+  previous: 'inactive' | 'pending' | 'firing';
+  value: number;
+  activeAt: number;
+  at: number;
+}
+
 /** A sample of the rule expression's result at one evaluation. */
 export interface RuleSample {
   labels: Labels;
@@ -42,6 +52,8 @@ export class AlertTracker {
   private readonly active = new Map<string, Alert>();
   /** Start times of alerts from before a restart (ALERTS_FOR_STATE), by label key; used once. */
   private restored = new Map<string, number>();
+  /** The state changes of the last `update`. */
+  changes: StateChange[] = [];
 
   constructor(readonly rule: AlertingRule) {}
 
@@ -62,6 +74,11 @@ export class AlertTracker {
   /** Applies the result of an evaluation at `t` (ms); returns the rule's alerts after it. */
   update(t: number, result: readonly RuleSample[], limit = 0): Alert[] {
     const seen = new Set<string>();
+    const changes: StateChange[] = [];
+    const change = (a: Alert, state: StateChange['state'], previous: StateChange['previous']) => {
+      changes.push({ labels: a.labels, state, previous, value: a.value, activeAt: a.activeAt, at: t });
+    };
+    this.changes = changes;
     for (const s of result) {
       const labels = this.alertLabels(s.labels);
       const key = labelsKey(labels);
@@ -76,12 +93,15 @@ export class AlertTracker {
       }
       const was = this.restored.get(key);
       const activeAt = was !== undefined && was <= t ? was : t;
-      this.active.set(key, { labels, value: s.value, state: 'pending', activeAt, firedAt: 0, resolvedAt: 0, keepFiringSince: 0, lastSeen: t });
+      const created: Alert = { labels, value: s.value, state: 'pending', activeAt, firedAt: 0, resolvedAt: 0, keepFiringSince: 0, lastSeen: t };
+      this.active.set(key, created);
+      change(created, 'pending', 'inactive');
     }
     for (const [key, a] of this.active) {
       if (seen.has(key)) continue;
       if (a.state === 'pending') {
         this.active.delete(key);
+        change(a, 'inactive', 'pending');
         continue;
       }
       if (a.state === 'firing' && this.rule.keepFiringForMs > 0) {
@@ -91,6 +111,7 @@ export class AlertTracker {
       if (a.state !== 'inactive') {
         a.state = 'inactive';
         a.resolvedAt = t;
+        change(a, 'resolved', 'firing');
       }
       if (t - a.resolvedAt > RESOLVED_RETENTION_MS) this.active.delete(key);
     }
@@ -98,12 +119,14 @@ export class AlertTracker {
     const live = [...this.active.values()].filter((a) => a.state !== 'inactive').length;
     if (limit > 0 && live > limit) {
       this.active.clear();
+      this.changes = [];
       throw new Error(`exceeded limit of ${limit} with ${live} alerts`);
     }
     for (const a of this.active.values()) {
       if (a.state === 'pending' && t - a.activeAt >= this.rule.forMs) {
         a.state = 'firing';
         a.firedAt = t;
+        change(a, 'firing', 'pending');
       }
     }
     return [...this.active.values()];

@@ -2,7 +2,7 @@ import type { AppendSession } from '../ingest/append.js';
 import type { Labels } from '../storage/interface.js';
 import type { Expr } from '../promql/ast.js';
 import { labelsKey } from '../promql/value.js';
-import { AlertTracker, type Alert, type RuleSample } from './alert-state.js';
+import { AlertTracker, type Alert, type RuleSample, type StateChange } from './alert-state.js';
 import type { Rule, RuleGroup } from './rule-file.js';
 import { Template } from './template.js';
 import { parse } from '../promql/parse.js';
@@ -52,6 +52,8 @@ export interface SentAlert {
 export interface GroupOptions {
   /** Receives the group's firing and resolved alerts after each evaluation (Prometheus sends them to Alertmanager). */
   notify?: (alerts: SentAlert[]) => void;
+  /** Receives every alert state change with the rule and group (the alert history). */
+  onStateChange?: (changes: (StateChange & { rule: string; group: string })[]) => void;
   /** How far back the alerts of before a restart are looked for (Prometheus: 1h); 0 = never. */
   restoreWindowMs?: number;
   tenant: string;
@@ -182,6 +184,7 @@ export class GroupRunner {
     const tracker = run.tracker!;
     const items = result.map((s) => ({ sample: s, labels: withRuleLabels(s.labels, this.expandAll(rule.labels, s), {}) }));
     const alerts = tracker.update(t, items.map((i) => ({ labels: i.labels, value: i.sample.value })), this.group.limit);
+    if (tracker.changes.length > 0) this.o.onStateChange?.(tracker.changes.map((c) => ({ ...c, rule: rule.alert, group: this.group.name })));
     const sampleOf = new Map(items.map((i) => [labelsKey(tracker.alertLabels(i.labels)), i.sample]));
     const previous = run.annotations;
     run.annotations = new Map(alerts.map((a) => {

@@ -20,5 +20,6 @@ export function openStorage(config: Config): MetricsStorage {
     mode: s.mode,
     cluster: s.cluster,
     metricsRetentionSeconds: Math.round(config.retention.metricsMs / 1000),
+    alertHistoryRetentionSeconds: Math.round(config.retention.alertHistoryMs / 1000),
   });
 }

@@ -3,8 +3,8 @@ import type { Sql } from './sql.js';
 /** Output formats the storage module reads. */
 export type ReadFormat = 'JSONEachRow' | 'TabSeparated' | 'RowBinary' | 'Native';
 
-/** Binary formats rows are inserted in. Both concatenate: many pieces make one valid payload. */
-export type InsertFormat = 'RowBinary' | 'Native';
+/** Formats rows are inserted in. Each concatenates: many pieces make one valid payload. */
+export type InsertFormat = 'RowBinary' | 'Native' | 'JSONEachRow';
 
 /** One binary insert: rows in `format` (the concatenation of `pieces`) for `columns` of `table`. */
 export interface BinaryInsert {

@@ -1,5 +1,5 @@
 import type { ChConnection } from './connection.js';
-import { createDatabase, createTable, metadataTable, migrationsTable, modifyTtl, samplesTable, seriesTable, type SchemaOptions } from './schema.js';
+import { alertEventsTable, createDatabase, createTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, type SchemaOptions } from './schema.js';
 import { database, ident, int, param, render, sql, type Fragment } from './sql.js';
 
 /** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
@@ -14,6 +14,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'metrics: series, samples, metadata',
     statements: (o) => [seriesTable(o), samplesTable(o), metadataTable()].flatMap((t) => createTable(t, o)),
+  },
+  {
+    version: 2,
+    name: 'alerting history: alert_events, notification_log',
+    statements: (o) => [alertEventsTable(o), notificationLogTable(o)].flatMap((t) => createTable(t, o)),
   },
 ];
 
@@ -68,7 +73,7 @@ async function alignMergeSettings(conn: ChConnection, o: SchemaOptions): Promise
 }
 
 async function alignTtl(conn: ChConnection, o: SchemaOptions): Promise<void> {
-  for (const def of [samplesTable(o), seriesTable(o)]) {
+  for (const def of [samplesTable(o), seriesTable(o), alertEventsTable(o), notificationLogTable(o)]) {
     const statement = modifyTtl(def, o);
     if (!statement || !def.ttl) continue;
     const table = o.mode === 'cluster' ? `${def.name}_local` : def.name;

@@ -12,9 +12,14 @@ export interface SchemaOptions {
   cluster: string;
   /** Samples older than this are dropped by TTL, in whole parts. Seconds. */
   metricsRetentionSeconds: number;
+  /** Alert state changes and notification attempts older than this are dropped by TTL. Seconds. */
+  alertHistoryRetentionSeconds?: number;
 }
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations';
+/** Alert history is kept a year unless configured otherwise. */
+export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
+
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log';
 
 interface TableDef {
   name: TableName;
@@ -93,6 +98,60 @@ export function metadataTable(): TableDef {
     orderBy: sql`(tenant, metric_name, type, help, unit)`,
     settings: sql`non_replicated_deduplication_window = 1000`,
     shardingKey: sql`cityHash64(metric_name)`,
+  };
+}
+
+function historyTtl(o: SchemaOptions): Fragment {
+  return sql`toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(${int(o.alertHistoryRetentionSeconds ?? DEFAULT_ALERT_HISTORY_SECONDS)})`;
+}
+
+/** Every state change of every alert (from rules, or received through the Alertmanager API). */
+export function alertEventsTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'alert_events',
+    columns: sql`
+  tenant LowCardinality(String),
+  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
+  rule LowCardinality(String),
+  rule_group LowCardinality(String),
+  fingerprint String,
+  labels Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  state LowCardinality(String),
+  previous LowCardinality(String),
+  value Float64,
+  active_at Int64,
+  source LowCardinality(String)`,
+    engine: 'MergeTree',
+    partitionBy: sql`toYYYYMM(toDate(intDiv(unix_milli, 1000)))`,
+    orderBy: sql`(tenant, rule, unix_milli)`,
+    ttl: historyTtl(o),
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(rule)`,
+  };
+}
+
+/** Every notification attempt: receiver, integration, outcome and error. */
+export function notificationLogTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'notification_log',
+    columns: sql`
+  tenant LowCardinality(String),
+  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
+  receiver LowCardinality(String),
+  integration LowCardinality(String),
+  group_key String,
+  status LowCardinality(String),
+  fingerprints Array(String),
+  rules Array(LowCardinality(String)),
+  outcome LowCardinality(String),
+  error String,
+  attempt UInt32`,
+    engine: 'MergeTree',
+    partitionBy: sql`toYYYYMM(toDate(intDiv(unix_milli, 1000)))`,
+    orderBy: sql`(tenant, receiver, unix_milli)`,
+    ttl: historyTtl(o),
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(receiver)`,
   };
 }
 

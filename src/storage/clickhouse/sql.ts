@@ -50,6 +50,9 @@ const IDENTIFIERS = new Set([
   'tenant', 'metric_name', 'fingerprint', 'unix_milli', 'value', 'mantissa', 'decimals', 'flags', 'labels', 'day',
   'type', 'help', 'unit', 'updated_at', 'version', 'name', 'applied_at',
   'merge_selector_base',
+  'alert_events', 'notification_log', 'alert_events_local', 'notification_log_local',
+  'rule', 'rule_group', 'state', 'previous', 'active_at', 'source',
+  'receiver', 'integration', 'group_key', 'status', 'fingerprints', 'rules', 'outcome', 'error', 'attempt',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 

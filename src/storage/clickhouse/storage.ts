@@ -1,6 +1,7 @@
-import type { EncodedBlock, LabelMatcher, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, NotificationAttempt, NotificationQuery, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
+import { AlertHistory } from './alert-history.js';
 import { LookupCache } from './lookup-cache.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
@@ -10,11 +11,13 @@ import { database, ident, param, render, sql } from './sql.js';
 /** MetricsStorage on a ClickHouse connection (chDB or server): the one storage implementation. */
 export class ClickHouseStorage implements MetricsStorage {
   private readonly read: MetricsRead;
+  private readonly history: AlertHistory;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata') => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
     // Embedded: this process writes every series row, so series lookups can be remembered.
     this.read = new MetricsRead(conn, schema.database, schema.mode === 'embedded' ? new LookupCache(512, 200_000) : undefined);
+    this.history = new AlertHistory(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -54,6 +57,22 @@ export class ClickHouseStorage implements MetricsStorage {
 
   metadata(tenant: string, opts: { metric?: string; limit: number; limitPerMetric: number }): Promise<Map<string, MetricMetadata[]>> {
     return this.read.metadata(tenant, opts);
+  }
+
+  writeAlertEvents(tenant: string, events: readonly AlertEvent[], token: string): Promise<void> {
+    return this.history.writeAlertEvents(tenant, events, token);
+  }
+
+  writeNotificationAttempts(tenant: string, attempts: readonly NotificationAttempt[], token: string): Promise<void> {
+    return this.history.writeNotificationAttempts(tenant, attempts, token);
+  }
+
+  alertEvents(tenant: string, q: AlertEventQuery): Promise<AlertEvent[]> {
+    return this.history.alertEvents(tenant, q);
+  }
+
+  notificationAttempts(tenant: string, q: NotificationQuery): Promise<NotificationAttempt[]> {
+    return this.history.notificationAttempts(tenant, q);
   }
 
   async health(): Promise<StorageHealth> {
