@@ -34,6 +34,7 @@ export const KpiSchema = Type.Object({
   warning: Type.Optional(Bounds),
   critical: Type.Optional(Bounds),
   for: Duration('0s', 'how long the threshold must be crossed before the alert fires'),
+  cooldown: Duration('0s', 'an alert that fires again within this long of its last notification is not notified again'),
   labels: Type.Record(Type.String(), Type.String(), { default: {} }),
   description: Type.String({ default: '' }),
 }, { additionalProperties: false });

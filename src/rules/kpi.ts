@@ -11,6 +11,8 @@ export interface Kpi {
   warning?: { min?: number; max?: number };
   critical?: { min?: number; max?: number };
   for: string;
+  /** A duration; becomes the rules' `cooldown` annotation, which the dispatcher honours. */
+  cooldown?: string;
   labels: Record<string, string>;
   description: string;
 }
@@ -37,6 +39,11 @@ export function kpiGroup(kpis: readonly Kpi[], intervalMs = 0): { group: RuleGro
       forMs = parseDuration(k.for);
     } catch (err) {
       errors.push(`${where}.for: ${(err as Error).message}`);
+    }
+    try {
+      parseDuration(k.cooldown ?? '0s');
+    } catch (err) {
+      errors.push(`${where}.cooldown: ${(err as Error).message}`);
     }
     try {
       parse(k.query);
@@ -81,6 +88,7 @@ function kpiRule(k: Kpi, level: 'warning' | 'critical', b: { min?: number; max?:
     annotations: {
       summary: `KPI ${k.name} is {{ $value }}, ${level} when ${crossed.join(' or ')}`,
       ...(k.description ? { description: k.description } : {}),
+      ...(k.cooldown && k.cooldown !== '0s' && k.cooldown !== '0' ? { cooldown: k.cooldown } : {}),
     },
   };
 }

@@ -11,6 +11,13 @@ const ATTEMPT_STRUCTURE = 'tenant String, unix_milli Int64, receiver String, int
 /** JSON for a Float64 column: ClickHouse reads NaN and ±Inf as strings. */
 const float = (v: number) => (Number.isFinite(v) ? v : String(v).replace('Infinity', 'inf').toLowerCase());
 
+/** A Float64 as ClickHouse's toString writes it (JSON output would turn NaN and ±Inf into null). */
+function parseFloatText(t: string): number {
+  if (t === 'inf' || t === '+inf') return Infinity;
+  if (t === '-inf') return -Infinity;
+  return t.endsWith('nan') ? Number.NaN : Number(t);
+}
+
 /**
  * The alerting history tables (`alert_events`, `notification_log`): rows go in as JSONEachRow
  * (a few per evaluation, nothing hot), reads filter by time range, rule, labels, receiver.
@@ -41,12 +48,12 @@ export class AlertHistory implements AlertHistoryStorage {
   async alertEvents(tenant: string, q: AlertEventQuery): Promise<AlertEvent[]> {
     const where: Fragment[] = [...this.common(tenant, q), sql`(${matcherSetsCondition(q.matcherSets)})`];
     if (q.rule !== undefined) where.push(sql`${ident('rule')} = ${param('String', q.rule)}`);
-    const rows = await this.rows<{ unix_milli: string; rule: string; rule_group: string; fingerprint: string; labels: Record<string, string>; state: AlertEvent['state']; previous: string; value: number | string; active_at: string; source: AlertEvent['source'] }>(
-      sql`SELECT unix_milli, rule, rule_group, fingerprint, labels, state, previous, value, active_at, source FROM ${database(this.db)}.${ident('alert_events')} WHERE ${join(where, sql` AND `)} ORDER BY unix_milli DESC LIMIT ${param('UInt32', q.limit)}`,
+    const rows = await this.rows<{ unix_milli: string; rule: string; rule_group: string; fingerprint: string; labels: Record<string, string>; state: AlertEvent['state']; previous: string; value: string; active_at: string; source: AlertEvent['source'] }>(
+      sql`SELECT unix_milli, rule, rule_group, fingerprint, labels, state, previous, toString(value) AS value, active_at, source FROM ${database(this.db)}.${ident('alert_events')} WHERE ${join(where, sql` AND `)} ORDER BY unix_milli DESC LIMIT ${param('UInt32', q.limit)}`,
     );
     return rows.map((r) => ({
       time: Number(r.unix_milli), rule: r.rule, group: r.rule_group, fingerprint: r.fingerprint, labels: r.labels, state: r.state,
-      previous: r.previous, value: Number(r.value), activeAt: Number(r.active_at), source: r.source,
+      previous: r.previous, value: parseFloatText(r.value), activeAt: Number(r.active_at), source: r.source,
     }));
   }
 

@@ -51,7 +51,9 @@ describe('cluster DDL', () => {
     }
     const out = await conn.query(render(sql`SELECT name, engine FROM system.tables WHERE database = 'obs' ORDER BY name`), 'TabSeparated');
     expect(out.toString().trim().split('\n')).toEqual([
+      'alert_events\tDistributed', 'alert_events_local\tMergeTree',
       'metadata\tDistributed', 'metadata_local\tReplacingMergeTree',
+      'notification_log\tDistributed', 'notification_log_local\tMergeTree',
       'samples\tDistributed', 'samples_local\tMergeTree',
       'schema_migrations\tDistributed', 'schema_migrations_local\tReplacingMergeTree',
       'series\tDistributed', 'series_local\tReplacingMergeTree',
