@@ -101,17 +101,25 @@ export function metadataTable(): TableDef {
   };
 }
 
-function historyTtl(o: SchemaOptions): Fragment {
-  return sql`toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(${int(o.alertHistoryRetentionSeconds ?? DEFAULT_ALERT_HISTORY_SECONDS)})`;
+/** An append-only history table: monthly partitions, ordered by `key` then time, TTL from config. */
+function historyTable(o: SchemaOptions, name: 'alert_events' | 'notification_log', key: 'rule' | 'receiver', columns: Fragment): TableDef {
+  return {
+    name,
+    columns: sql`
+  tenant LowCardinality(String),
+  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),${columns}`,
+    engine: 'MergeTree',
+    partitionBy: sql`toYYYYMM(toDate(intDiv(unix_milli, 1000)))`,
+    orderBy: sql`(tenant, ${ident(key)}, unix_milli)`,
+    ttl: sql`toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(${int(o.alertHistoryRetentionSeconds ?? DEFAULT_ALERT_HISTORY_SECONDS)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(${ident(key)})`,
+  };
 }
 
 /** Every state change of every alert (from rules, or received through the Alertmanager API). */
 export function alertEventsTable(o: SchemaOptions): TableDef {
-  return {
-    name: 'alert_events',
-    columns: sql`
-  tenant LowCardinality(String),
-  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
+  return historyTable(o, 'alert_events', 'rule', sql`
   rule LowCardinality(String),
   rule_group LowCardinality(String),
   fingerprint String,
@@ -120,23 +128,12 @@ export function alertEventsTable(o: SchemaOptions): TableDef {
   previous LowCardinality(String),
   value Float64,
   active_at Int64,
-  source LowCardinality(String)`,
-    engine: 'MergeTree',
-    partitionBy: sql`toYYYYMM(toDate(intDiv(unix_milli, 1000)))`,
-    orderBy: sql`(tenant, rule, unix_milli)`,
-    ttl: historyTtl(o),
-    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
-    shardingKey: sql`cityHash64(rule)`,
-  };
+  source LowCardinality(String)`);
 }
 
 /** Every notification attempt: receiver, integration, outcome and error. */
 export function notificationLogTable(o: SchemaOptions): TableDef {
-  return {
-    name: 'notification_log',
-    columns: sql`
-  tenant LowCardinality(String),
-  unix_milli Int64 CODEC(DoubleDelta, ZSTD(1)),
+  return historyTable(o, 'notification_log', 'receiver', sql`
   receiver LowCardinality(String),
   integration LowCardinality(String),
   group_key String,
@@ -145,14 +142,7 @@ export function notificationLogTable(o: SchemaOptions): TableDef {
   rules Array(LowCardinality(String)),
   outcome LowCardinality(String),
   error String,
-  attempt UInt32`,
-    engine: 'MergeTree',
-    partitionBy: sql`toYYYYMM(toDate(intDiv(unix_milli, 1000)))`,
-    orderBy: sql`(tenant, receiver, unix_milli)`,
-    ttl: historyTtl(o),
-    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
-    shardingKey: sql`cityHash64(receiver)`,
-  };
+  attempt UInt32`);
 }
 
 export function migrationsTable(): TableDef {
