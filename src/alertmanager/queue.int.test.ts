@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpSink } from '../../test/http-sink.js';
@@ -52,6 +54,23 @@ describe('notification queue', () => {
     ]);
     expect(attempts[3]).toMatchObject({ receiver: 'r', status: 'firing', rules: ['Split'], error: '' });
     expect(attempts[1]!.error).toMatch(/answered 503/);
+  });
+
+  it('names the receiver and why when a receiver cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r)); // a port nothing listens on
+    const c = config(`    webhook_configs:\n      - url: http://127.0.0.1:${port}/nothing-listens\n`);
+    const attempts: NotificationAttempt[] = [];
+    const errors: string[] = [];
+    const alerts = new AlertStore();
+    const d = new Dispatcher({ alerts, silences: new SilenceStore(join(dir.path, 'e.json')), config: () => c, externalURL: 'http://allseer', onError: (r, e) => errors.push(`${r}: ${e.message}`), record: (a) => attempts.push(a) });
+    alerts.put(alert({ alertname: 'Nowhere' }));
+    await d.tick(0);
+    await d.tick(1000);
+    expect(errors).toEqual([expect.stringMatching(/^r: webhook http:\/\/127\.0\.0\.1:\d+\/nothing-listens unreachable: .*ECONNREFUSED/) as unknown]);
+    expect(attempts).toMatchObject([{ receiver: 'r', integration: 'webhook/0', outcome: 'failed', error: expect.stringContaining('ECONNREFUSED') as unknown }]);
   });
 
   it('keeps undelivered notifications on disk: a restart delivers them once', async () => {

@@ -8,9 +8,10 @@ import type { Integration } from './receivers.js';
 interface Job {
   id: string;
   receiver: string;
-  /** Index of the integration among the receiver's integrations, and its type. */
+  /** Index of the integration among the receiver's integrations, its type, and its name (`email/0`: the first email integration). */
   index: number;
   type: string;
+  name: string;
   notification: Notification;
   attempts: number;
   nextAttemptAt: number;
@@ -66,7 +67,8 @@ export class NotificationQueue {
         this.o.record(attempt(old, now, 'dropped', 'replaced by a newer notification of the same group'));
       }
       const notification = { ...n, alerts, status: alerts.some((a) => a.status === 'firing') ? 'firing' as const : 'resolved' as const };
-      const job: Job = { id: randomUUID(), receiver: n.receiver, index, type: integration.type, notification, attempts: 0, nextAttemptAt: now, createdAt: now };
+      const name = `${integration.type}/${integrations.slice(0, index).filter((i) => i.type === integration.type).length}`;
+      const job: Job = { id: randomUUID(), receiver: n.receiver, index, type: integration.type, name, notification, attempts: 0, nextAttemptAt: now, createdAt: now };
       this.jobs.set(job.id, job);
     });
     this.save();
@@ -81,7 +83,7 @@ export class NotificationQueue {
   private async attempt(job: Job, now: number): Promise<void> {
     const integration = this.o.integrations().get(job.receiver)?.[job.index];
     if (!integration || integration.type !== job.type) {
-      this.finish(job, attempt(job, now, 'dropped', `receiver "${job.receiver}" no longer has ${job.type} integration ${job.index}`));
+      this.finish(job, attempt(job, now, 'dropped', `receiver "${job.receiver}" no longer has integration ${job.name}`));
       return;
     }
     this.sending.add(job.id);
@@ -118,7 +120,7 @@ export class NotificationQueue {
 function attempt(job: Job, time: number, outcome: NotificationAttempt['outcome'], error: string): NotificationAttempt {
   const n = job.notification;
   return {
-    time, receiver: job.receiver, integration: `${job.type}/${job.index}`, groupKey: n.groupKey, status: n.status, outcome, error, attempt: job.attempts,
+    time, receiver: job.receiver, integration: job.name, groupKey: n.groupKey, status: n.status, outcome, error, attempt: job.attempts,
     fingerprints: n.alerts.map((a) => a.fingerprint),
     rules: [...new Set(n.alerts.map((a) => a.alert.labels.alertname ?? ''))],
   };

@@ -53,8 +53,16 @@ function lines(n: Notification): string[] {
   });
 }
 
+/** POSTs JSON; an unreachable receiver or an error status becomes an error naming the URL and why. */
 async function post(url: string, body: unknown, what: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const e = err as Error & { cause?: Error };
+    throw new Error(`${what} ${url} unreachable: ${e.cause?.message ?? e.message}`);
+  }
+  await res.body?.cancel();
   if (!res.ok) throw new Error(`${what} ${url} answered ${res.status}`);
 }
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpSink } from '../../test/http-sink.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
@@ -7,14 +8,28 @@ import { tempDir } from '../../test/tmp.js';
 import { eventually } from '../../test/wait.js';
 
 // The running server end to end: rules fire and resolve, notifications go to real local
-// receivers, an unacknowledged alert escalates, and every state change and notification attempt
+// receivers (HTTP and SMTP) through every integration, silenced and inhibited alerts are not
+// notified, an unacknowledged alert escalates, and every state change and notification attempt
 // lands in ClickHouse, queryable with MTTR and MTBF.
 const dir = tempDir('alerting');
 let server: TestServer;
 let sink: Awaited<ReturnType<typeof httpSink>>;
+const mails: string[] = [];
+let smtp: SMTPServer;
 
 beforeAll(async () => {
   sink = await httpSink();
+  smtp = new SMTPServer({
+    authOptional: true,
+    onData: (stream, _session, cb) => {
+      let raw = '';
+      stream.on('data', (d: Buffer) => { raw += d.toString(); });
+      stream.on('end', () => { mails.push(raw); cb(); });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  const smtpAddr = smtp.server.address();
+  const smtpPort = typeof smtpAddr === 'object' && smtpAddr ? smtpAddr.port : 0;
   const rules = join(dir.path, 'rules.yml');
   writeFileSync(rules, `groups:
   - name: e2e
@@ -28,6 +43,16 @@ beforeAll(async () => {
       - alert: Unacked
         expr: vector(2)
         labels: { severity: critical }
+      - alert: AllChannels
+        expr: vector(3)
+        labels: { channel: all, severity: warning }
+        annotations: { summary: "every integration gets this" }
+      - alert: Silenced
+        expr: vector(4)
+        for: 3s
+      - alert: InhibitedOne
+        expr: vector(5)
+        for: 2s
 `);
   const am = join(dir.path, 'am.yml');
   writeFileSync(am, `route:
@@ -40,17 +65,34 @@ beforeAll(async () => {
     - matchers: ['severity="critical"']
       receiver: team
       escalations: [{ after: 6s, receiver: boss }]
+    - matchers: ['channel="all"']
+      receiver: everything
+inhibit_rules:
+  - source_matchers: ['alertname="Unacked"']
+    target_matchers: ['alertname="InhibitedOne"']
 receivers:
+  - name: everything
+    slack_configs: [{ api_url: '${sink.url}/slack', channel: '#ops' }]
+    discord_configs: [{ webhook_url: '${sink.url}/discord' }]
+    pagerduty_configs: [{ routing_key: 'key', url: '${sink.url}/pagerduty' }]
+    email_configs: [{ to: ops@example.com, from: alerts@example.com, smarthost: '127.0.0.1:${smtpPort}', require_tls: false }]
+    console_configs: [{}]
   - name: team
     webhook_configs: [{ url: '${sink.url}/team' }]
   - name: boss
     webhook_configs: [{ url: '${sink.url}/boss' }]
 `);
   server = await startTestServer(`rule_files: [${rules}]\nalertmanager:\n  config_file: ${am}\nglobal:\n  evaluation_interval: 1s\n`);
+  // Silenced fires only after 3 s (its `for`): the silence is in place before it reaches the dispatcher.
+  const silence = await fetch(`${server.url}/api/v2/silences`, { method: 'POST', body: JSON.stringify({
+    matchers: [{ name: 'alertname', value: 'Silenced', isRegex: false, isEqual: true }], startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: 'test', comment: 'quiet',
+  }) });
+  expect(silence.status).toBe(200);
 });
 afterAll(async () => {
   await server.cleanup();
   await sink.close();
+  await new Promise<void>((r) => { smtp.close(r); });
   dir.remove();
 });
 
@@ -75,6 +117,25 @@ describe('alerting end to end', () => {
     const bad = await fetch(`${server.url}/api/v1/alerting/alerts/${acked.fingerprint}/ack`, { method: 'POST', body: '{"by": 5' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ status: 'error', error: expect.stringContaining('body is not JSON') as unknown });
+  });
+
+  it('notifies through every integration, and never the silenced or inhibited alerts', async () => {
+    await eventually(() => Promise.resolve(mails.length), (n) => n > 0, 'the email');
+    expect(mails[0]).toContain('every integration gets this');
+    expect(sink.on('/slack')[0]!.body).toMatchObject({ channel: '#ops', attachments: [{ title: '[FIRING:1] AllChannels' }] });
+    expect(sink.on('/discord')[0]!.body).toMatchObject({ embeds: [{ title: '[FIRING:1] AllChannels' }] });
+    expect(sink.on('/pagerduty')[0]!.body).toMatchObject({ event_action: 'trigger', routing_key: 'key' });
+    type Attempt = { integration: string; outcome: string };
+    const log = await eventually(() => get('/api/v1/alerting/notifications?receiver=everything'), (r) => (r.data as Attempt[]).length >= 5, 'an attempt per integration');
+    expect((log.data as Attempt[]).map((a) => `${a.integration}:${a.outcome}`).sort()).toEqual(['console/0:sent', 'discord/0:sent', 'email/0:sent', 'pagerduty/0:sent', 'slack/0:sent']);
+    // Both have been firing for a while (the escalation test waited 6 s): neither was notified.
+    type Listed = { labels: Record<string, string>; status: { state: string; silencedBy: string[]; inhibitedBy: string[] } }[];
+    const listed = (await (await fetch(`${server.url}/api/v2/alerts`)).json()) as Listed;
+    expect(listed.find((a) => a.labels.alertname === 'Silenced')!.status.silencedBy).toHaveLength(1);
+    expect(listed.find((a) => a.labels.alertname === 'InhibitedOne')!.status.inhibitedBy).toHaveLength(1);
+    const everything = JSON.stringify(sink.received) + mails.join('');
+    expect(everything).not.toContain('Silenced');
+    expect(everything).not.toContain('InhibitedOne');
   });
 
   it('stores every state change and notification attempt, queryable by rule, labels and receiver', async () => {
