@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BlockWriter } from '../storage/interface.js';
+import { blockRows, type BlockWriter } from '../storage/interface.js';
 import type { WalEntry } from '../wal/wal.js';
 import type { WalPosition } from '../wal/checkpoint.js';
 
@@ -50,7 +50,7 @@ export class Batcher {
   add(entries: readonly WalEntry[]): void {
     for (const e of entries) {
       this.queue.push(e);
-      this.queuedRows += e.block.sampleRows + e.block.seriesRows + e.block.metadataRows;
+      this.queuedRows += blockRows(e.block);
     }
     if (this.queuedRows >= this.opts.maxRows) this.kick();
     else this.timer ??= setTimeout(() => { this.timer = undefined; this.kick(); }, this.opts.flushIntervalMs);
@@ -76,8 +76,7 @@ export class Batcher {
       let rows = 0;
       let n = 0;
       while (n < this.queue.length && (n === 0 || rows < this.opts.maxRows)) {
-        const b = this.queue[n]!.block;
-        rows += b.sampleRows + b.seriesRows + b.metadataRows;
+        rows += blockRows(this.queue[n]!.block);
         n++;
       }
       const entries = this.queue.slice(0, n);

@@ -1,4 +1,4 @@
-import type { EncodedBlock } from '../storage/interface.js';
+import { blockRows, type EncodedBlock } from '../storage/interface.js';
 import { ApiError } from '../api/errors.js';
 
 /** Where validated blocks go: the WAL. `append` resolves once the block is durable. */
@@ -35,7 +35,7 @@ export class IngestSink {
 
   /** Makes the block durable. Resolves after fsync; the caller may then acknowledge. */
   async write(block: EncodedBlock): Promise<void> {
-    if (block.sampleRows === 0 && block.seriesRows === 0 && block.metadataRows === 0) return;
+    if (blockRows(block) === 0) return;
     await this.opts.log.append(block);
   }
 }

@@ -47,6 +47,27 @@ export class ByteWriter {
     this.pos += 8;
   }
 
+  /** A signed 64-bit integer (Int64, DateTime64 ticks). */
+  int64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  uint8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  /** A Map(String, String) or a list of pairs: count, then name and value of each. */
+  pairs(list: readonly (readonly [string, string])[]): void {
+    this.varint(list.length);
+    for (const [k, v] of list) {
+      this.string(k);
+      this.string(v);
+    }
+  }
+
   /** The raw bytes of a typed array's first `bytes` bytes. */
   array(a: Uint32Array | Uint16Array | Uint8Array, bytes: number): void {
     this.bytes(new Uint8Array(a.buffer, a.byteOffset, bytes));

@@ -4,6 +4,8 @@
  * Times are Unix milliseconds; ranges are inclusive at both ends.
  */
 
+import type { TablePayload } from './row-tables.js';
+
 /** A label set including `__name__`. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -65,6 +67,15 @@ export interface EncodedBlock {
   readonly sampleRows: number;
   readonly metadata: Buffer;
   readonly metadataRows: number;
+  /** Rows of other tables (logs, spans, …), see row-tables.ts. */
+  readonly payloads?: readonly TablePayload[];
+}
+
+/** All rows of a block, every table counted. */
+export function blockRows(b: EncodedBlock): number {
+  let n = b.sampleRows + b.seriesRows + b.metadataRows;
+  for (const p of b.payloads ?? []) n += p.rows;
+  return n;
 }
 
 export interface BlockWriter {

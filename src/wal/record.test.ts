@@ -26,4 +26,21 @@ describe('WAL record', () => {
     expect(decodeRecord(bad, 0)).toEqual({ ok: false, reason: 'checksum' });
     expect(decodeRecord(buf.subarray(0, buf.length - 1), 0)).toEqual({ ok: false, reason: 'short' });
   });
+
+  it('round-trips blocks with rows of other tables', () => {
+    const b = new BlockBuilder();
+    b.sample(makeSeriesRef('t', 'm', []), 1, 2, 0);
+    const payloads = [{ table: 'logs' as const, rows: 2, data: Buffer.from('log rows') }, { table: 'trace_index' as const, rows: 1, data: Buffer.from('idx') }];
+    const block = { ...b.finish(), payloads };
+    const buf = Buffer.concat(encodeRecord(block).pieces);
+    const decoded = decodeRecord(buf, 0);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.size).toBe(buf.length);
+    expect(decoded.block.samples.equals(block.samples)).toBe(true);
+    expect(decoded.block.payloads!.map((p) => [p.table, p.rows, p.data.toString()])).toEqual([['logs', 2, 'log rows'], ['trace_index', 1, 'idx']]);
+    const bad = Buffer.from(buf);
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
+    expect(decodeRecord(bad, 0)).toEqual({ ok: false, reason: 'checksum' });
+  });
 });

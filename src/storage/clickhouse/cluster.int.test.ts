@@ -46,17 +46,21 @@ describe('cluster DDL', () => {
       const local = s.text
         .replace(/ ON CLUSTER `obs`/g, '')
         .replace(/ReplicatedReplacingMergeTree\('[^']+', '\{replica\}'(?:, )?/g, 'ReplacingMergeTree(')
+        .replace(/ReplicatedAggregatingMergeTree\('[^']+', '\{replica\}'\)/g, 'AggregatingMergeTree()')
         .replace(/ReplicatedMergeTree\('[^']+', '\{replica\}'\)/g, 'MergeTree()');
       await conn.command({ text: local, params: s.params });
     }
     const out = await conn.query(render(sql`SELECT name, engine FROM system.tables WHERE database = 'obs' ORDER BY name`), 'TabSeparated');
     expect(out.toString().trim().split('\n')).toEqual([
       'alert_events\tDistributed', 'alert_events_local\tMergeTree',
+      'logs\tDistributed', 'logs_local\tMergeTree',
       'metadata\tDistributed', 'metadata_local\tReplacingMergeTree',
       'notification_log\tDistributed', 'notification_log_local\tMergeTree',
       'samples\tDistributed', 'samples_local\tMergeTree',
       'schema_migrations\tDistributed', 'schema_migrations_local\tReplacingMergeTree',
       'series\tDistributed', 'series_local\tReplacingMergeTree',
+      'spans\tDistributed', 'spans_local\tMergeTree',
+      'trace_index\tDistributed', 'trace_index_local\tAggregatingMergeTree',
     ]);
   });
 });

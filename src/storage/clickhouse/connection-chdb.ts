@@ -77,7 +77,7 @@ export class ChdbConnection implements ChConnection {
     }
     try {
       await this.session.queryBindAsync(
-        `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplication_token = {token:String} SELECT * FROM file({file:String}, ${format}, {structure:String})`,
+        `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) SETTINGS insert_deduplication_token = {token:String} SELECT * FROM file({file:String}, ${format}, {structure:String})`,
         { token: dedupToken, file, structure },
         { format: 'TabSeparated' },
       );

@@ -45,7 +45,7 @@ export class ServerConnection implements ChConnection {
   async insertBinary({ table, columns, format, pieces, dedupToken }: BinaryInsert): Promise<void> {
     checkInsertTarget(table, columns);
     const result = await this.client.exec({
-      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
+      query: `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) FORMAT ${format}`,
       values: Readable.from(pieces, { objectMode: false }),
       clickhouse_settings: { insert_deduplication_token: dedupToken, insert_deduplicate: 1 },
     });

@@ -35,9 +35,9 @@ export interface ChConnection {
 }
 
 const QUALIFIED = /^`[A-Za-z_][A-Za-z0-9_]*`\.`[a-z_]+`$/;
-const COLUMN = /^[a-z_]+$/;
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
-/** Guards the insert target: a back-quoted `db`.`table` and plain column names only. */
+/** Guards the insert target: a back-quoted `db`.`table` and plain (or Nested `a.b`) column names only. */
 export function checkInsertTarget(table: string, columns: readonly string[]): void {
   if (!QUALIFIED.test(table) || !columns.every((c) => COLUMN.test(c))) throw new Error(`invalid insert target ${table} (${columns.join(', ')})`);
 }

@@ -1,5 +1,5 @@
 import type { ChConnection } from './connection.js';
-import { alertEventsTable, createDatabase, createTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, type SchemaOptions } from './schema.js';
+import { alertEventsTable, createDatabase, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
 import { database, ident, int, param, render, sql, type Fragment } from './sql.js';
 
 /** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
@@ -19,6 +19,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'alerting history: alert_events, notification_log',
     statements: (o) => [alertEventsTable(o), notificationLogTable(o)].flatMap((t) => createTable(t, o)),
+  },
+  {
+    version: 3,
+    name: 'logs and traces: logs, spans, trace_index',
+    statements: (o) => [logsTable(o), spansTable(o), traceIndexTable(o)].flatMap((t) => createTable(t, o)),
   },
 ];
 
@@ -73,7 +78,7 @@ async function alignMergeSettings(conn: ChConnection, o: SchemaOptions): Promise
 }
 
 async function alignTtl(conn: ChConnection, o: SchemaOptions): Promise<void> {
-  for (const def of [samplesTable(o), seriesTable(o), alertEventsTable(o), notificationLogTable(o)]) {
+  for (const def of [samplesTable(o), seriesTable(o), alertEventsTable(o), notificationLogTable(o), logsTable(o), spansTable(o), traceIndexTable(o)]) {
     const statement = modifyTtl(def, o);
     if (!statement || !def.ttl) continue;
     const table = o.mode === 'cluster' ? `${def.name}_local` : def.name;

@@ -14,17 +14,23 @@ export interface SchemaOptions {
   metricsRetentionSeconds: number;
   /** Alert state changes and notification attempts older than this are dropped by TTL. Seconds. */
   alertHistoryRetentionSeconds?: number;
+  /** Log records and spans older than this are dropped by TTL, in whole parts. Seconds. */
+  logsRetentionSeconds?: number;
+  tracesRetentionSeconds?: number;
 }
+
+/** Logs and traces are kept 30 days unless configured otherwise. */
+export const DEFAULT_EVENTS_SECONDS = 30 * 86_400;
 
 /** Alert history is kept a year unless configured otherwise. */
 export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log';
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index';
 
 interface TableDef {
   name: TableName;
   columns: Fragment;
-  engine: 'MergeTree' | 'ReplacingMergeTree';
+  engine: 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
   /** Arguments of the engine (e.g. the version column of ReplacingMergeTree). */
   engineArgs?: Fragment;
   partitionBy?: Fragment;
@@ -145,6 +151,106 @@ export function notificationLogTable(o: SchemaOptions): TableDef {
   attempt UInt32`);
 }
 
+/**
+ * Log records with the OpenTelemetry ClickHouse exporter's column names; a text index on
+ * `lower(Body)` (words split at non-alphanumerics) answers term searches from the index, bloom
+ * filters serve trace ids and attribute keys and values.
+ */
+export function logsTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'logs',
+    columns: sql`
+  tenant LowCardinality(String),
+  Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+  ObservedTimestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+  TraceId String CODEC(ZSTD(1)),
+  SpanId String CODEC(ZSTD(1)),
+  TraceFlags UInt8,
+  SeverityText LowCardinality(String),
+  SeverityNumber UInt8,
+  ServiceName LowCardinality(String),
+  Body String CODEC(ZSTD(1)),
+  ResourceSchemaUrl LowCardinality(String),
+  ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  ScopeSchemaUrl LowCardinality(String),
+  ScopeName String CODEC(ZSTD(1)),
+  ScopeVersion LowCardinality(String),
+  ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  EventName String CODEC(ZSTD(1)),
+  Truncated UInt8,
+  INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+  INDEX idx_res_keys mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_res_values mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_log_keys mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_log_values mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha')`,
+    engine: 'MergeTree',
+    partitionBy: sql`toDate(Timestamp)`,
+    orderBy: sql`(tenant, toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)`,
+    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.logsRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(TraceId)`,
+  };
+}
+
+/** Spans with the OpenTelemetry ClickHouse exporter's column names (events and links as Nested). */
+export function spansTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'spans',
+    columns: sql`
+  tenant LowCardinality(String),
+  Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+  TraceId String CODEC(ZSTD(1)),
+  SpanId String CODEC(ZSTD(1)),
+  ParentSpanId String CODEC(ZSTD(1)),
+  TraceState String CODEC(ZSTD(1)),
+  SpanName LowCardinality(String),
+  SpanKind LowCardinality(String),
+  ServiceName LowCardinality(String),
+  ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  ScopeName String CODEC(ZSTD(1)),
+  ScopeVersion String CODEC(ZSTD(1)),
+  SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  Duration UInt64 CODEC(T64, ZSTD(1)),
+  StatusCode LowCardinality(String),
+  StatusMessage String CODEC(ZSTD(1)),
+  Events Nested(Timestamp DateTime64(9), Name LowCardinality(String), Attributes Map(LowCardinality(String), String)),
+  Links Nested(TraceId String, SpanId String, TraceState String, Attributes Map(LowCardinality(String), String)),
+  Truncated UInt8,
+  INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+  INDEX idx_res_keys mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_res_values mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_span_keys mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_span_values mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+  INDEX idx_duration Duration TYPE minmax GRANULARITY 1`,
+    engine: 'MergeTree',
+    partitionBy: sql`toDate(Timestamp)`,
+    orderBy: sql`(tenant, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`,
+    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.tracesRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(TraceId)`,
+  };
+}
+
+/** First and last time of each trace: a point lookup by trace id that bounds the spans read. */
+export function traceIndexTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'trace_index',
+    columns: sql`
+  tenant LowCardinality(String),
+  TraceId String CODEC(ZSTD(1)),
+  Start SimpleAggregateFunction(min, DateTime64(9)) CODEC(ZSTD(1)),
+  End SimpleAggregateFunction(max, DateTime64(9)) CODEC(ZSTD(1))`,
+    engine: 'AggregatingMergeTree',
+    partitionBy: sql`toStartOfWeek(Start)`,
+    orderBy: sql`(tenant, TraceId)`,
+    ttl: sql`toDateTime(Start) + toIntervalSecond(${int(o.tracesRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(TraceId)`,
+  };
+}
+
 export function migrationsTable(): TableDef {
   return {
     name: 'schema_migrations',
@@ -169,7 +275,7 @@ export function createTable(def: TableDef, o: SchemaOptions): Fragment[] {
   ].filter((f) => f.parts.join('') !== ''), sql`\n`);
   const args = def.engineArgs ?? sql``;
   if (o.mode !== 'cluster') {
-    const engine = def.engine === 'MergeTree' ? sql`MergeTree(${args})` : sql`ReplacingMergeTree(${args})`;
+    const engine = def.engine === 'MergeTree' ? sql`MergeTree(${args})` : def.engine === 'ReplacingMergeTree' ? sql`ReplacingMergeTree(${args})` : sql`AggregatingMergeTree(${args})`;
     return [sql`CREATE TABLE IF NOT EXISTS ${db}.${ident(def.name)} (${def.columns}\n) ENGINE = ${engine}\n${tail}`];
   }
   const cluster = database(o.cluster);
@@ -177,7 +283,7 @@ export function createTable(def: TableDef, o: SchemaOptions): Fragment[] {
   // Shared tables (no sharding key) use one ZooKeeper path for every shard: one copy everywhere.
   const zkPath = def.shardingKey ? sql`'/clickhouse/tables/{shard}/{database}/{table}'` : sql`'/clickhouse/tables/all/{database}/{table}'`;
   const replicatedArgs = def.engineArgs ? sql`${zkPath}, '{replica}', ${args}` : sql`${zkPath}, '{replica}'`;
-  const engine = def.engine === 'MergeTree' ? sql`ReplicatedMergeTree(${replicatedArgs})` : sql`ReplicatedReplacingMergeTree(${replicatedArgs})`;
+  const engine = def.engine === 'MergeTree' ? sql`ReplicatedMergeTree(${replicatedArgs})` : def.engine === 'ReplacingMergeTree' ? sql`ReplicatedReplacingMergeTree(${replicatedArgs})` : sql`ReplicatedAggregatingMergeTree(${replicatedArgs})`;
   const statements = [
     sql`CREATE TABLE IF NOT EXISTS ${db}.${local} ON CLUSTER ${cluster} (${def.columns}\n) ENGINE = ${engine}\n${tail}`,
   ];

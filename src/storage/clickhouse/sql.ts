@@ -53,6 +53,11 @@ const IDENTIFIERS = new Set([
   'alert_events', 'notification_log', 'alert_events_local', 'notification_log_local',
   'rule', 'rule_group', 'state', 'previous', 'active_at', 'source',
   'receiver', 'integration', 'group_key', 'status', 'fingerprints', 'rules', 'outcome', 'error', 'attempt',
+  'logs', 'spans', 'trace_index', 'logs_local', 'spans_local', 'trace_index_local',
+  'Timestamp', 'ObservedTimestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'TraceFlags', 'SeverityText', 'SeverityNumber',
+  'ServiceName', 'Body', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes',
+  'LogAttributes', 'EventName', 'Truncated', 'SpanName', 'SpanKind', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
+  'Events.Timestamp', 'Events.Name', 'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes', 'Start', 'End',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 

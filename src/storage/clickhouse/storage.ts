@@ -1,6 +1,7 @@
 import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, NotificationAttempt, NotificationQuery, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
+import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
 import { LookupCache } from './lookup-cache.js';
 import { MetricsRead } from './metrics-read.js';
@@ -12,7 +13,7 @@ import { database, ident, param, render, sql } from './sql.js';
 export class ClickHouseStorage implements MetricsStorage {
   private readonly read: MetricsRead;
   private readonly history: AlertHistory;
-  private readonly qualified: (table: 'series' | 'samples' | 'metadata') => string;
+  private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
     // Embedded: this process writes every series row, so series lookups can be remembered.
@@ -37,6 +38,11 @@ export class ClickHouseStorage implements MetricsStorage {
     if (series.length > 0) this.read.seriesWritten();
     await insert('samples', SAMPLES_COLUMNS, SAMPLES_STRUCTURE, 'Native', samples);
     await insert('metadata', METADATA_COLUMNS, METADATA_STRUCTURE, 'RowBinary', metadata);
+    for (const table of ROW_TABLES) {
+      const data = blocks.flatMap((b) => (b.payloads ?? []).filter((p) => p.table === table && p.data.length > 0).map((p) => p.data));
+      if (data.length === 0) continue;
+      await this.conn.insertBinary({ table: this.qualified(table), columns: ROW_LAYOUT[table].map(([c]) => c), structure: rowStructure(table), format: 'RowBinary', pieces: data, dedupToken: `${token}:${table}` });
+    }
   }
 
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
