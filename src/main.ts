@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { healthHandlers } from './api/health-handlers.js';
 import { ingestHandlers } from './api/ingest-handlers.js';
+import { otlpHandlers } from './api/otlp-handlers.js';
+import { eventHandlers } from './api/event-handlers.js';
+import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
 import { routes } from './api/routes.js';
@@ -119,6 +122,16 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const tenant = config.server.defaultTenant;
   const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
+  const otlp = new OtlpIngest({
+    sink,
+    limits: config.events,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    now,
+    record: (signal, accepted, rejected) => {
+      telemetry.ingestedEvents.inc({ signal }, accepted);
+      if (rejected > 0) telemetry.rejectedEvents.inc({ signal }, rejected);
+    },
+  });
   const amAlerts = new AlertStore((c) => {
     history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
   });
@@ -191,6 +204,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const app: FastifyInstance = buildServer({
     routes: routes({
       ingest: ingestHandlers(ingest),
+      otlp: otlpHandlers(otlp),
+      events: eventHandlers({ logs: storage, traces: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {

@@ -1,7 +1,9 @@
 import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
+import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
+import type { otlpHandlers } from './otlp-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
 import type { readHandlers } from './read-handlers.js';
 import type { ruleHandlers } from './rule-handlers.js';
@@ -9,6 +11,8 @@ import { ok, type Route } from './types.js';
 
 export interface RouteDeps {
   ingest: ReturnType<typeof ingestHandlers>;
+  otlp: ReturnType<typeof otlpHandlers>;
+  events: ReturnType<typeof eventHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -31,6 +35,8 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'POST', url: '/api/v1/write', handler: d.ingest.remoteWrite, admit: d.admit },
     { method: 'POST', url: '/api/v1/import/prometheus', handler: d.ingest.importPrometheus, admit: d.admit },
     { method: 'POST', url: '/api/v1/import', handler: d.ingest.importJson, admit: d.admit },
+    { method: 'POST', url: '/v1/logs', handler: d.otlp.logs, admit: d.admit },
+    { method: 'POST', url: '/v1/traces', handler: d.otlp.traces, admit: d.admit },
     ...both('/api/v1/query', d.query.query),
     ...both('/api/v1/query_range', d.query.queryRange),
     ...both('/api/v1/format_query', d.query.formatQuery),
@@ -52,6 +58,13 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'DELETE', url: '/api/v2/silence/:id', handler: d.alertmanager.deleteSilence },
     { method: 'GET', url: '/api/v2/status', handler: d.alertmanager.status },
     { method: 'GET', url: '/api/v2/receivers', handler: d.alertmanager.receivers },
+    { method: 'GET', url: '/api/v1/logs', handler: d.events.searchLogs },
+    { method: 'GET', url: '/api/v1/logs/histogram', handler: d.events.histogram },
+    { method: 'GET', url: '/api/v1/logs/facets', handler: d.events.facets },
+    { method: 'GET', url: '/api/v1/traces', handler: d.events.searchTraces },
+    { method: 'GET', url: '/api/v1/traces/services', handler: d.events.services },
+    { method: 'GET', url: '/api/v1/traces/services/:service/operations', handler: d.events.operations },
+    { method: 'GET', url: '/api/v1/traces/:traceId', handler: d.events.trace },
     { method: 'GET', url: '/api/v1/alerting/alerts', handler: d.alerting.alerts },
     { method: 'POST', url: '/api/v1/alerting/alerts/:fingerprint/ack', handler: d.alerting.acknowledge },
     { method: 'DELETE', url: '/api/v1/alerting/alerts/:fingerprint/ack', handler: d.alerting.unacknowledge },

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseBytes, parseMemory } from '../util/bytes.js';
 import { parseDuration } from '../util/duration.js';
 import { ConfigSchema, type ConfigFile, type KpiConfig, type RelabelConfig } from './schema.js';
+import type { EventLimits } from '../ingest/otlp/convert.js';
 
 /** A scrape job with every default resolved; durations in ms. */
 export interface ScrapeJob {
@@ -38,7 +39,8 @@ export interface Config {
     maxServerMemoryBytes: number;
     maxQueryMemoryBytes: number;
   };
-  retention: { metricsMs: number; alertHistoryMs: number };
+  retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number };
+  events: EventLimits;
   wal: { segmentBytes: number; maxPendingBytes: number };
   batcher: { maxRows: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
@@ -236,7 +238,18 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory, (v) => parseMemory(v, totalmem())),
       maxQueryMemoryBytes: size('storage.max_query_memory', s.max_query_memory),
     },
-    retention: { metricsMs: dur('retention.metrics', file.retention.metrics), alertHistoryMs: dur('retention.alert_history', file.retention.alert_history) },
+    retention: {
+      metricsMs: dur('retention.metrics', file.retention.metrics),
+      alertHistoryMs: dur('retention.alert_history', file.retention.alert_history),
+      logsMs: dur('retention.logs', file.retention.logs),
+      tracesMs: dur('retention.traces', file.retention.traces),
+    },
+    events: {
+      maxBodyBytes: size('events.max_body_size', file.events.max_body_size),
+      maxAttributeBytes: size('events.max_attribute_size', file.events.max_attribute_size),
+      maxAgeMs: dur('events.max_age', file.events.max_age),
+      maxFutureMs: dur('events.max_future', file.events.max_future),
+    },
     wal: {
       segmentBytes: size('wal.segment_size', file.wal.segment_size),
       maxPendingBytes: size('wal.max_pending', file.wal.max_pending),

@@ -77,6 +77,8 @@ export const ConfigSchema = Type.Object({
   retention: Type.Object({
     metrics: Duration('30d', 'how long samples are kept (TTL, whole parts dropped)'),
     alert_history: Duration('365d', 'how long alert state changes and notification attempts are kept'),
+    logs: Duration('30d', 'how long log records are kept'),
+    traces: Duration('30d', 'how long spans are kept'),
   }, strict),
   wal: Type.Object({
     segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),
@@ -93,6 +95,12 @@ export const ConfigSchema = Type.Object({
     max_label_name_length: Type.Integer({ minimum: 1, default: 1024 }),
     max_label_value_length: Type.Integer({ minimum: 1, default: 16_384 }),
     max_labels_per_series: Type.Integer({ minimum: 1, default: 64 }),
+  }, strict),
+  events: Type.Object({
+    max_body_size: Size('256KiB', 'longer log bodies are cut to this size and flagged Truncated'),
+    max_attribute_size: Size('16KiB', 'longer attribute values (logs, spans) are cut the same way'),
+    max_age: Duration('7d', 'log records and spans older than this are refused'),
+    max_future: Duration('1h', 'log records and spans further in the future are refused'),
   }, strict),
   query: Type.Object({
     timeout: Duration('2m', 'longest a PromQL query may run (a request `timeout` may only shorten it)'),

@@ -149,8 +149,120 @@ export interface AlertHistoryStorage {
   notificationAttempts(tenant: string, q: NotificationQuery): Promise<NotificationAttempt[]>;
 }
 
+/** A condition on one attribute: `key` in the record's attributes (`resource.<key>`: the resource's). */
+export interface AttributeFilter {
+  readonly key: string;
+  readonly op: '=' | '!=' | '=~' | '!~' | 'exists' | '!exists';
+  readonly value: string;
+}
+
+/** Which log records: every field set narrows the result. */
+export interface LogQuery {
+  readonly range: TimeRange;
+  readonly services: readonly string[];
+  /** Severity texts, case-insensitive (`error`, `warn`, …). */
+  readonly severities: readonly string[];
+  /** Words that must all appear in the body (case-insensitive, whole words). */
+  readonly terms: readonly string[];
+  /** Texts that must all appear in the body as they are (case-insensitive). */
+  readonly phrases: readonly string[];
+  readonly attributes: readonly AttributeFilter[];
+  readonly traceId?: string;
+  readonly spanId?: string;
+}
+
+/** A stored log record; times are nanoseconds since the epoch as decimal strings. */
+export interface LogRecord {
+  readonly timeUnixNano: string;
+  readonly observedTimeUnixNano: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly severityText: string;
+  readonly severityNumber: number;
+  readonly serviceName: string;
+  readonly body: string;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly scopeName: string;
+  readonly logAttributes: Readonly<Record<string, string>>;
+  readonly eventName: string;
+  readonly truncated: boolean;
+}
+
+/** Where the next page of a newest-first listing starts: below `timeUnixNano`, after `skip` records at that time. */
+export interface LogCursor {
+  readonly timeUnixNano: string;
+  readonly skip: number;
+}
+
+export interface LogsReader {
+  /** Matching records newest first, `limit` at most, from `after` on; `next` when there may be more. */
+  searchLogs(tenant: string, q: LogQuery, page: { limit: number; after?: LogCursor }): Promise<{ records: LogRecord[]; next?: LogCursor }>;
+  /** Matching records per `stepMs` bucket (bucket start in ms), split by `by` when given. */
+  logCounts(tenant: string, q: LogQuery, stepMs: number, by?: 'severity' | 'service'): Promise<{ time: number; key: string; count: number }[]>;
+  /** The most frequent values of a field over matching records: `service`, `severity`, or an attribute key. */
+  logFacet(tenant: string, q: LogQuery, field: string, limit: number): Promise<{ value: string; count: number }[]>;
+}
+
+/** A stored span; times and durations in nanoseconds as decimal strings. */
+export interface SpanRecord {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly traceState: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly serviceName: string;
+  readonly startTimeUnixNano: string;
+  readonly durationNano: string;
+  readonly statusCode: string;
+  readonly statusMessage: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly scopeName: string;
+  readonly scopeVersion: string;
+  readonly events: readonly { timeUnixNano: string; name: string; attributes: Readonly<Record<string, string>> }[];
+  readonly links: readonly { traceId: string; spanId: string; traceState: string; attributes: Readonly<Record<string, string>> }[];
+}
+
+/** Which traces: a trace matches when one of its spans matches every field set. */
+export interface TraceQuery {
+  readonly range: TimeRange;
+  readonly service?: string;
+  readonly operation?: string;
+  /** On span attributes (`resource.<key>`: resource attributes). */
+  readonly attributes: readonly AttributeFilter[];
+  readonly minDurationNano?: bigint;
+  readonly maxDurationNano?: bigint;
+  readonly status?: 'Unset' | 'Ok' | 'Error';
+  readonly limit: number;
+}
+
+/** One trace as a search result lists it. */
+export interface TraceSummary {
+  readonly traceId: string;
+  readonly startTimeUnixNano: string;
+  readonly durationNano: string;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly services: readonly string[];
+  /** The span without a parent (or the earliest), '' if none was stored. */
+  readonly rootService: string;
+  readonly rootName: string;
+}
+
+export interface TracesReader {
+  /** Every stored span of the trace, in start order (empty when unknown). */
+  trace(tenant: string, traceId: string): Promise<SpanRecord[]>;
+  /** Traces with a matching span, newest first. */
+  searchTraces(tenant: string, q: TraceQuery): Promise<TraceSummary[]>;
+  /** Services with spans in the range, sorted. */
+  services(tenant: string, range: TimeRange): Promise<string[]>;
+  /** Span names (with kinds) of a service in the range, sorted. */
+  operations(tenant: string, service: string, range: TimeRange): Promise<{ name: string; kind: string }[]>;
+}
+
 /** The whole storage module as the composition root sees it. */
-export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage {
+export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, TracesReader {
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */

@@ -21,5 +21,7 @@ export function openStorage(config: Config): MetricsStorage {
     cluster: s.cluster,
     metricsRetentionSeconds: Math.round(config.retention.metricsMs / 1000),
     alertHistoryRetentionSeconds: Math.round(config.retention.alertHistoryMs / 1000),
+    logsRetentionSeconds: Math.round(config.retention.logsMs / 1000),
+    tracesRetentionSeconds: Math.round(config.retention.tracesMs / 1000),
   });
 }

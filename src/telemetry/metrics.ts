@@ -12,6 +12,8 @@ export function createTelemetry() {
     registry,
     ingestedSamples: new Counter({ name: 'allseer_ingested_samples_total', help: 'Samples accepted and made durable, by protocol.', labelNames: ['protocol'], ...reg }),
     rejectedSamples: new Counter({ name: 'allseer_rejected_samples_total', help: 'Samples refused, by protocol and reason.', labelNames: ['protocol', 'reason'], ...reg }),
+    ingestedEvents: new Counter({ name: 'allseer_ingested_events_total', help: 'Log records and spans accepted and made durable, by signal (logs, traces).', labelNames: ['signal'], ...reg }),
+    rejectedEvents: new Counter({ name: 'allseer_rejected_events_total', help: 'Log records and spans refused (bad ids, times outside the window), by signal.', labelNames: ['signal'], ...reg }),
     ingestRequests: new Counter({ name: 'allseer_ingest_requests_total', help: 'Ingest requests by protocol and HTTP status.', labelNames: ['protocol', 'code'], ...reg }),
     walPendingBytes: new Gauge({ name: 'allseer_wal_pending_bytes', help: 'Bytes in the write-ahead log not yet stored in ClickHouse.', ...reg }),
     walWrittenBytes: new Gauge({ name: 'allseer_wal_written_bytes', help: 'Bytes written to the write-ahead log since start.', ...reg }),

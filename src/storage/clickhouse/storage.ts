@@ -1,8 +1,10 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, NotificationAttempt, NotificationQuery, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
+import { LogsRead } from './logs-read.js';
+import { TracesRead } from './traces-read.js';
 import { LookupCache } from './lookup-cache.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
@@ -13,12 +15,16 @@ import { database, ident, param, render, sql } from './sql.js';
 export class ClickHouseStorage implements MetricsStorage {
   private readonly read: MetricsRead;
   private readonly history: AlertHistory;
+  private readonly logs: LogsRead;
+  private readonly traces: TracesRead;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
     // Embedded: this process writes every series row, so series lookups can be remembered.
     this.read = new MetricsRead(conn, schema.database, schema.mode === 'embedded' ? new LookupCache(512, 200_000) : undefined);
     this.history = new AlertHistory(conn, schema.database);
+    this.logs = new LogsRead(conn, schema.database);
+    this.traces = new TracesRead(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -79,6 +85,34 @@ export class ClickHouseStorage implements MetricsStorage {
 
   notificationAttempts(tenant: string, q: NotificationQuery): Promise<NotificationAttempt[]> {
     return this.history.notificationAttempts(tenant, q);
+  }
+
+  searchLogs(tenant: string, q: LogQuery, page: { limit: number; after?: LogCursor }): Promise<{ records: LogRecord[]; next?: LogCursor }> {
+    return this.logs.searchLogs(tenant, q, page);
+  }
+
+  logCounts(tenant: string, q: LogQuery, stepMs: number, by?: 'severity' | 'service'): Promise<{ time: number; key: string; count: number }[]> {
+    return this.logs.logCounts(tenant, q, stepMs, by);
+  }
+
+  logFacet(tenant: string, q: LogQuery, field: string, limit: number): Promise<{ value: string; count: number }[]> {
+    return this.logs.logFacet(tenant, q, field, limit);
+  }
+
+  trace(tenant: string, traceId: string): Promise<SpanRecord[]> {
+    return this.traces.trace(tenant, traceId);
+  }
+
+  searchTraces(tenant: string, q: TraceQuery): Promise<TraceSummary[]> {
+    return this.traces.searchTraces(tenant, q);
+  }
+
+  services(tenant: string, range: TimeRange): Promise<string[]> {
+    return this.traces.services(tenant, range);
+  }
+
+  operations(tenant: string, service: string, range: TimeRange): Promise<{ name: string; kind: string }[]> {
+    return this.traces.operations(tenant, service, range);
   }
 
   async health(): Promise<StorageHealth> {

@@ -1,0 +1,80 @@
+import { ApiError } from '../../api/errors.js';
+import type { EncodedBlock } from '../../storage/interface.js';
+import { ProtobufError } from '../remote-write/protobuf.js';
+import { decodeBody } from '../body.js';
+import type { IngestSink } from '../sink.js';
+import { logRows, spanRows, type Converted, type EventLimits } from './convert.js';
+import { decodeLogsJson, decodeTracesJson, OtlpJsonError } from './json.js';
+import { decodeLogsProto, decodeTracesProto } from './proto.js';
+import type { OtlpBatch } from './model.js';
+
+export type OtlpSignal = 'logs' | 'traces';
+
+export interface OtlpIngestOptions {
+  sink: IngestSink;
+  limits: EventLimits;
+  bodyLimitBytes: number;
+  now: () => number;
+  /** Called once per request with what was stored and refused. */
+  record: (signal: OtlpSignal, accepted: number, rejected: number) => void;
+}
+
+/** What happened to one request: items stored, items refused and why (OTLP partial success). */
+export interface OtlpResult {
+  accepted: number;
+  rejected: number;
+  message: string;
+  /** The request was OTLP/JSON: the answer is JSON too. */
+  json: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The media type of a Content-Type header, lowercased, without parameters. */
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * OTLP/HTTP logs and traces: decompress (gzip), decode protobuf or JSON by Content-Type,
+ * validate and convert to rows, make them durable in the WAL, then report accepted and refused
+ * items. A body that cannot be decoded is refused whole (400); bad items are refused one by one.
+ */
+export class OtlpIngest {
+  constructor(private readonly o: OtlpIngestOptions) {}
+
+  logs(tenant: string, body: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
+    return this.run('logs', tenant, body, contentType, contentEncoding, { proto: decodeLogsProto, json: decodeLogsJson }, logRows);
+  }
+
+  traces(tenant: string, body: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
+    return this.run('traces', tenant, body, contentType, contentEncoding, { proto: decodeTracesProto, json: decodeTracesJson }, spanRows);
+  }
+
+  private async run<T>(
+    signal: OtlpSignal, tenant: string, raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined,
+    decode: { proto: (b: Buffer) => OtlpBatch<T>; json: (v: unknown) => OtlpBatch<T> },
+    convert: (tenant: string, batch: OtlpBatch<T>, limits: EventLimits, nowMs: number) => Converted,
+  ): Promise<OtlpResult> {
+    const type = mediaType(contentType);
+    const json = type === 'application/json';
+    if (!json && type !== 'application/x-protobuf' && type !== 'application/protobuf') {
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes application/x-protobuf or application/json, not "${contentType ?? ''}"`);
+    }
+    const body = await decodeBody(raw, contentEncoding, this.o.bodyLimitBytes);
+    let batch: OtlpBatch<T>;
+    try {
+      batch = json ? decode.json(body.length === 0 ? {} : JSON.parse(body.toString('utf8'))) : decode.proto(body);
+    } catch (err) {
+      if (err instanceof SyntaxError || err instanceof OtlpJsonError) throw new ApiError('BAD_JSON', `OTLP/JSON ${signal} request: ${err.message}`);
+      if (err instanceof ProtobufError) throw new ApiError('BAD_PROTOBUF', `OTLP ${signal} request is not valid protobuf: ${err.message}`);
+      throw err;
+    }
+    const rows = convert(tenant, batch, this.o.limits, this.o.now());
+    const block: EncodedBlock = { series: EMPTY, seriesRows: 0, samples: EMPTY, sampleRows: 0, metadata: EMPTY, metadataRows: 0, payloads: rows.payloads };
+    await this.o.sink.write(block);
+    this.o.record(signal, rows.accepted, rows.rejected);
+    const more = rows.rejected > rows.errors.length ? ` (and ${rows.rejected - rows.errors.length} more)` : '';
+    return { accepted: rows.accepted, rejected: rows.rejected, message: rows.errors.length > 0 ? `${rows.errors.join('; ')}${more}` : '', json };
+  }
+}

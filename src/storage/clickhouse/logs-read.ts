@@ -1,0 +1,86 @@
+import type { LogCursor, LogQuery, LogRecord, LogsReader } from '../interface.js';
+import type { ChConnection } from './connection.js';
+import { all, attributeCondition, timeCondition, tokens } from './event-filters.js';
+import { database, ident, param, render, sql, type Fragment } from './sql.js';
+
+interface Row {
+  t: string;
+  o: string;
+  TraceId: string;
+  SpanId: string;
+  SeverityText: string;
+  SeverityNumber: number;
+  ServiceName: string;
+  Body: string;
+  ResourceAttributes: Record<string, string>;
+  ScopeName: string;
+  LogAttributes: Record<string, string>;
+  EventName: string;
+  Truncated: number;
+}
+
+/** Log search over the `logs` table: the body's text index answers words, bloom filters ids and attributes. */
+export class LogsRead implements LogsReader {
+  constructor(private readonly conn: ChConnection, private readonly db: string) {}
+
+  private table(): Fragment {
+    return sql`${database(this.db)}.${ident('logs')}`;
+  }
+
+  private where(tenant: string, q: LogQuery): Fragment {
+    const c: Fragment[] = [sql`${ident('tenant')} = ${param('String', tenant)}`, timeCondition(q.range)];
+    if (q.services.length > 0) c.push(sql`${ident('ServiceName')} IN ${param('Array(String)', q.services)}`);
+    if (q.severities.length > 0) c.push(sql`lower(${ident('SeverityText')}) IN ${param('Array(String)', q.severities.map((s) => s.toLowerCase()))}`);
+    const words = [...q.terms.flatMap(tokens), ...q.phrases.flatMap(tokens)];
+    if (words.length > 0) c.push(sql`hasAllTokens(lower(${ident('Body')}), ${param('Array(String)', [...new Set(words)])})`);
+    for (const p of q.phrases) c.push(sql`positionCaseInsensitiveUTF8(${ident('Body')}, ${param('String', p)}) > 0`);
+    for (const f of q.attributes) c.push(attributeCondition(f, 'LogAttributes'));
+    if (q.traceId) c.push(sql`${ident('TraceId')} = ${param('String', q.traceId.toLowerCase())}`);
+    if (q.spanId) c.push(sql`${ident('SpanId')} = ${param('String', q.spanId.toLowerCase())}`);
+    return all(c);
+  }
+
+  private async rows<T>(q: Fragment): Promise<T[]> {
+    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
+    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  }
+
+  async searchLogs(tenant: string, q: LogQuery, page: { limit: number; after?: LogCursor }): Promise<{ records: LogRecord[]; next?: LogCursor }> {
+    const conditions = [this.where(tenant, q)];
+    if (page.after) conditions.push(sql`${ident('Timestamp')} <= fromUnixTimestamp64Nano(${param('Int64', BigInt(page.after.timeUnixNano))})`);
+    const rows = await this.rows<Row>(sql`
+SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, toString(toUnixTimestamp64Nano(ObservedTimestamp)) AS o, TraceId, SpanId, SeverityText, SeverityNumber,
+  ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, EventName, Truncated
+FROM ${this.table()} WHERE ${all(conditions)}
+ORDER BY ${ident('Timestamp')} DESC, cityHash64(${ident('Body')}, ${ident('SpanId')}, ${ident('ServiceName')}) DESC
+LIMIT ${param('UInt32', page.limit)} OFFSET ${param('UInt32', page.after?.skip ?? 0)}`);
+    const records = rows.map((r): LogRecord => ({
+      timeUnixNano: r.t, observedTimeUnixNano: r.o, traceId: r.TraceId, spanId: r.SpanId, severityText: r.SeverityText, severityNumber: r.SeverityNumber,
+      serviceName: r.ServiceName, body: r.Body, resourceAttributes: r.ResourceAttributes, scopeName: r.ScopeName, logAttributes: r.LogAttributes,
+      eventName: r.EventName, truncated: r.Truncated === 1,
+    }));
+    if (records.length < page.limit) return { records };
+    const last = records.at(-1)!.timeUnixNano;
+    const atLast = records.filter((r) => r.timeUnixNano === last).length;
+    return { records, next: { timeUnixNano: last, skip: atLast + (page.after?.timeUnixNano === last ? page.after.skip : 0) } };
+  }
+
+  async logCounts(tenant: string, q: LogQuery, stepMs: number, by?: 'severity' | 'service'): Promise<{ time: number; key: string; count: number }[]> {
+    const key = by === 'severity' ? sql`${ident('SeverityText')}` : by === 'service' ? sql`${ident('ServiceName')}` : sql`''`;
+    const rows = await this.rows<{ time: string; key: string; count: string }>(sql`
+SELECT intDiv(toUnixTimestamp64Milli(Timestamp), ${param('Int64', stepMs)}) * ${param('Int64', stepMs)} AS time, ${key} AS key, count() AS count
+FROM ${this.table()} WHERE ${this.where(tenant, q)} GROUP BY time, key ORDER BY time, key`);
+    return rows.map((r) => ({ time: Number(r.time), key: r.key, count: Number(r.count) }));
+  }
+
+  async logFacet(tenant: string, q: LogQuery, field: string, limit: number): Promise<{ value: string; count: number }[]> {
+    const value = field === 'service' ? sql`${ident('ServiceName')}`
+      : field === 'severity' ? sql`${ident('SeverityText')}`
+        : field.startsWith('resource.') ? sql`${ident('ResourceAttributes')}[${param('String', field.slice('resource.'.length))}]`
+          : sql`${ident('LogAttributes')}[${param('String', field)}]`;
+    const rows = await this.rows<{ value: string; count: string }>(sql`
+SELECT ${value} AS value, count() AS count FROM ${this.table()} WHERE ${this.where(tenant, q)}
+GROUP BY value ORDER BY count DESC, value LIMIT ${param('UInt32', limit)}`);
+    return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  }
+}
