@@ -124,6 +124,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
   const otlp = new OtlpIngest({
     sink,
+    metrics: ingest,
     limits: config.events,
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,

@@ -22,6 +22,8 @@ message Response { PartialSuccess partial_success = 1; }
 `).root;
 
 const LogsRequest = root.lookupType('otlp.LogsRequest');
+/** protobufjs's Long (from the `long` package it depends on) for exact 64-bit values. */
+const Long = protobuf.util.Long as unknown as { fromString(s: string, unsigned?: boolean): unknown };
 const Response = root.lookupType('otlp.Response');
 
 export interface TestLog {
@@ -36,7 +38,7 @@ export interface TestLog {
 function anyValue(v: unknown): Record<string, unknown> {
   if (typeof v === 'string') return { stringValue: v };
   if (typeof v === 'boolean') return { boolValue: v };
-  if (typeof v === 'bigint') return { intValue: protobuf.util.Long.fromString(String(v)) };
+  if (typeof v === 'bigint') return { intValue: Long.fromString(String(v)) };
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
   if (Buffer.isBuffer(v)) return { bytesValue: v };
@@ -51,7 +53,7 @@ export function encodeLogs(service: string, logs: readonly TestLog[]): Buffer {
       scopeLogs: [{
         scope: { name: 'test', version: '1' },
         logRecords: logs.map((l) => ({
-          timeUnixNano: protobuf.util.Long.fromString(String(l.timeNs), true),
+          timeUnixNano: Long.fromString(String(l.timeNs), true),
           severityNumber: l.severityNumber ?? 9,
           body: anyValue(l.body),
           attributes: Object.entries(l.attributes ?? {}).map(([key, v]) => ({ key, value: anyValue(v) })),

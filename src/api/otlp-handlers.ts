@@ -24,6 +24,8 @@ export function otlpHandlers(ingest: OtlpIngest) {
   return {
     /** POST /v1/logs — ExportLogsServiceRequest, protobuf or JSON, optionally gzip. */
     logs: async (req: ApiRequest): Promise<ApiResponse> => answer(await ingest.logs(req.tenant, req.body, header(req, 'content-type'), header(req, 'content-encoding')), 'rejectedLogRecords'),
+    /** POST /v1/metrics — ExportMetricsServiceRequest, into the PromQL store. */
+    metrics: async (req: ApiRequest): Promise<ApiResponse> => answer(await ingest.metrics(req.tenant, req.body, header(req, 'content-type'), header(req, 'content-encoding')), 'rejectedDataPoints'),
     /** POST /v1/traces — ExportTraceServiceRequest. */
     traces: async (req: ApiRequest): Promise<ApiResponse> => answer(await ingest.traces(req.tenant, req.body, header(req, 'content-type'), header(req, 'content-encoding')), 'rejectedSpans'),
   };

@@ -73,4 +73,19 @@ describe('OTLP/HTTP bad input', () => {
     expect(ok).toMatchObject({ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', logAttributes: { n: '12', d: '1.5' } });
     expect(stored.find((r) => r.body === '5')).toMatchObject({ severityText: 'WARN' });
   });
+
+  it('refuses delta and exponential-histogram metric points with partial success, and stores the rest', async () => {
+    const t = String(nowNs());
+    const point = (v: number) => ({ timeUnixNano: t, asDouble: v, attributes: [] });
+    const res = await post('/v1/metrics', JSON.stringify({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'metrics-edge' } }] }, scopeMetrics: [{ metrics: [
+      { name: 'kept.gauge', gauge: { dataPoints: [point(4)] } },
+      { name: 'delta.sum', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point(1), point(2)] } },
+      { name: 'expo', exponentialHistogram: { aggregationTemporality: 2, dataPoints: [{}] } },
+    ] }] }] }), 'application/json');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ partialSuccess: { rejectedDataPoints: '3', errorMessage: 'metric "delta.sum": delta temporality is not supported (send cumulative); metric "expo": exponential histograms are not supported' } });
+    const query = async () => ((await (await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent('kept_gauge{job="metrics-edge"}')}`)).json()) as { data: { result: { value: [number, string] }[] } }).data.result;
+    const result = await eventually(query, (r) => r.length > 0, 'the gauge');
+    expect(result[0]!.value[1]).toBe('4');
+  });
 });

@@ -37,6 +37,7 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'POST', url: '/api/v1/import', handler: d.ingest.importJson, admit: d.admit },
     { method: 'POST', url: '/v1/logs', handler: d.otlp.logs, admit: d.admit },
     { method: 'POST', url: '/v1/traces', handler: d.otlp.traces, admit: d.admit },
+    { method: 'POST', url: '/v1/metrics', handler: d.otlp.metrics, admit: d.admit },
     ...both('/api/v1/query', d.query.query),
     ...both('/api/v1/query_range', d.query.queryRange),
     ...both('/api/v1/format_query', d.query.formatQuery),

@@ -9,27 +9,27 @@ export class OtlpJsonError extends Error {
   override readonly name = 'OtlpJsonError';
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function obj(v: unknown, where: string): Obj {
+export function obj(v: unknown, where: string): Obj {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new OtlpJsonError(`${where}: expected an object`);
   return v as Obj;
 }
 
-function list(v: unknown, where: string): unknown[] {
+export function list(v: unknown, where: string): unknown[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new OtlpJsonError(`${where}: expected an array`);
   return v;
 }
 
-function str(v: unknown, where: string): string {
+export function str(v: unknown, where: string): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') throw new OtlpJsonError(`${where}: expected a string`);
   return v;
 }
 
-function int(v: unknown, where: string): number {
+export function int(v: unknown, where: string): number {
   if (v === undefined || v === null) return 0;
   const n = typeof v === 'string' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new OtlpJsonError(`${where}: expected an integer`);
@@ -37,7 +37,7 @@ function int(v: unknown, where: string): number {
 }
 
 /** A uint64 nanosecond time given as a decimal string or a number. */
-function nanos(v: unknown, where: string): bigint {
+export function nanos(v: unknown, where: string): bigint {
   if (v === undefined || v === null) return 0n;
   if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return BigInt(v);
@@ -76,7 +76,7 @@ function keyValue(v: unknown, where: string): [string, AnyValue] {
   return [str(o.key, `${where}.key`), anyValue(o.value, `${where}.value`)];
 }
 
-function attributes(v: unknown, where: string): Pairs {
+export function attributes(v: unknown, where: string): Pairs {
   return list(v, where).map((x, i) => {
     const [k, value] = keyValue(x, `${where}[${i}]`);
     return [k, anyValueText(value)];
@@ -92,7 +92,7 @@ function scope(v: unknown, schemaUrl: unknown, where: string): OtlpScope {
   return { name: str(o.name, `${where}.name`), version: str(o.version, `${where}.version`), attributes: attributes(o.attributes, `${where}.attributes`), schemaUrl: str(schemaUrl, `${where}.schemaUrl`) };
 }
 
-function batch<T>(body: unknown, keys: { resources: string; scopes: string; items: string }, item: (v: unknown, where: string) => T): OtlpBatch<T> {
+export function batch<T>(body: unknown, keys: { resources: string; scopes: string; items: string }, item: (v: unknown, where: string) => T): OtlpBatch<T> {
   const root = obj(body, 'request');
   return {
     resources: list(root[keys.resources], keys.resources).map((r, i) => {

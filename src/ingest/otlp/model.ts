@@ -112,3 +112,34 @@ export function severityTextOf(n: number): string {
   if (n <= 0 || n > 24) return '';
   return ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'][Math.floor((n - 1) / 4)]!;
 }
+
+/** One data point of an OTLP metric (numbers, histogram or summary fields as the kind has them). */
+export interface OtlpPoint {
+  attributes: Pairs;
+  startNs: bigint;
+  timeNs: bigint;
+  /** FLAG_NO_RECORDED_VALUE (bit 0): the series went away; stored as a staleness marker. */
+  flags: number;
+  value: number;
+  count: number;
+  sum: number;
+  bucketCounts: number[];
+  bounds: number[];
+  quantiles: { quantile: number; value: number }[];
+}
+
+export interface OtlpMetric {
+  name: string;
+  description: string;
+  unit: string;
+  kind: 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary' | 'empty';
+  monotonic: boolean;
+  /** 1 delta, 2 cumulative, 0 unspecified. */
+  temporality: number;
+  points: OtlpPoint[];
+}
+
+/** A data point with nothing set yet. */
+export function emptyPoint(): OtlpPoint {
+  return { attributes: [], startNs: 0n, timeNs: 0n, flags: 0, value: 0, count: 0, sum: 0, bucketCounts: [], bounds: [], quantiles: [] };
+}

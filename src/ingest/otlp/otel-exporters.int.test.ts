@@ -2,6 +2,9 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as LogsHttp } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as LogsProto } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as MetricsHttp } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as MetricsProto } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { OTLPTraceExporter as TracesHttp } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as TracesProto } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
@@ -81,4 +84,32 @@ describe('OpenTelemetry exporters → OTLP/HTTP', () => {
     expect((await get('/api/v1/traces?service=checkout-http-none&minDuration=1h')).body.data).toEqual([]);
     expect((await get('/api/v1/traces?operation=SELECT%20orders&limit=2')).body.data).toHaveLength(2);
   });
+
+  for (const variant of ['proto', 'http'] as const) {
+    it(`stores metrics sent as ${variant === 'proto' ? 'protobuf' : 'JSON'} in the PromQL store, named as Prometheus names them`, async () => {
+      const job = `shop-${variant}`;
+      const exporter = variant === 'proto' ? new MetricsProto({ url: `${server.url}/v1/metrics` }) : new MetricsHttp({ url: `${server.url}/v1/metrics` });
+      const provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': job, 'service.instance.id': 'i-1', 'host.name': 'box' }),
+        readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+      });
+      const meter = provider.getMeter('shop-test');
+      meter.createCounter('orders', { unit: '{orders}', description: 'Orders placed.' }).add(3, { 'payment.method': 'card' });
+      meter.createHistogram('checkout.duration', { unit: 'ms' }).record(12.5, { route: '/checkout' });
+      meter.createUpDownCounter('queue.depth').add(-2);
+      await provider.forceFlush();
+      await provider.shutdown();
+      const query = async (q: string) => ((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).body.data as { result: { metric: Record<string, string>; value: [number, string] }[] }).result;
+      const orders = await eventually(() => query(`orders_total{job="${job}"}`), (r) => r.length === 1, 'the counter');
+      expect(orders[0]).toMatchObject({ metric: { __name__: 'orders_total', job, instance: 'i-1', payment_method: 'card' }, value: [expect.any(Number), '3'] });
+      expect((await query(`checkout_duration_milliseconds_bucket{job="${job}",le="25"}`))[0]!.value[1]).toBe('1');
+      expect((await query(`checkout_duration_milliseconds_bucket{job="${job}",le="10"}`))[0]!.value[1]).toBe('0');
+      expect((await query(`checkout_duration_milliseconds_sum{job="${job}"}`))[0]!.value[1]).toBe('12.5');
+      expect((await query(`histogram_quantile(0.5, checkout_duration_milliseconds_bucket{job="${job}"})`))[0]!.value[1]).toBe('17.5');
+      expect((await query(`queue_depth{job="${job}"}`))[0]!.value[1]).toBe('-2');
+      expect((await query(`target_info{job="${job}"}`))[0]!.metric).toMatchObject({ host_name: 'box', instance: 'i-1' });
+      const meta = (await get('/api/v1/metadata?metric=orders_total')).body.data as Record<string, { type: string; help: string }[]>;
+      expect(meta.orders_total?.[0]).toMatchObject({ type: 'counter', help: 'Orders placed.' });
+    });
+  }
 });

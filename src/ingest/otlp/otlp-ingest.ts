@@ -2,7 +2,11 @@ import { ApiError } from '../../api/errors.js';
 import type { EncodedBlock } from '../../storage/interface.js';
 import { ProtobufError } from '../remote-write/protobuf.js';
 import { decodeBody } from '../body.js';
+import type { AppendSession, AppendSummary } from '../append.js';
 import type { IngestSink } from '../sink.js';
+import { decodeMetricsJson } from './metrics-json.js';
+import { decodeMetricsProto } from './metrics-proto.js';
+import { writeMetrics } from './metrics-translate.js';
 import { logRows, spanRows, type Converted, type EventLimits } from './convert.js';
 import { decodeLogsJson, decodeTracesJson, OtlpJsonError } from './json.js';
 import { decodeLogsProto, decodeTracesProto } from './proto.js';
@@ -10,8 +14,15 @@ import type { OtlpBatch } from './model.js';
 
 export type OtlpSignal = 'logs' | 'traces';
 
+/** Where OTLP metrics go: the metrics ingest path (series cache, WAL, PromQL store). */
+export interface MetricsSessions {
+  session(tenant: string): AppendSession;
+  commit(protocol: 'otlp', session: AppendSession): Promise<AppendSummary>;
+}
+
 export interface OtlpIngestOptions {
   sink: IngestSink;
+  metrics: MetricsSessions;
   limits: EventLimits;
   bodyLimitBytes: number;
   now: () => number;
@@ -36,7 +47,7 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /**
- * OTLP/HTTP logs and traces: decompress (gzip), decode protobuf or JSON by Content-Type,
+ * OTLP/HTTP logs, traces and metrics: decompress (gzip), decode protobuf or JSON by Content-Type,
  * validate and convert to rows, make them durable in the WAL, then report accepted and refused
  * items. A body that cannot be decoded is refused whole (400); bad items are refused one by one.
  */
@@ -51,25 +62,41 @@ export class OtlpIngest {
     return this.run('traces', tenant, body, contentType, contentEncoding, { proto: decodeTracesProto, json: decodeTracesJson }, spanRows);
   }
 
-  private async run<T>(
-    signal: OtlpSignal, tenant: string, raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined,
+  /** OTLP metrics into the PromQL store, named as Prometheus's OTLP receiver names them. */
+  async metrics(tenant: string, raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
+    const { batch, json } = await this.decode('metrics', raw, contentType, contentEncoding, { proto: decodeMetricsProto, json: decodeMetricsJson });
+    const session = this.o.metrics.session(tenant);
+    const outcome = writeMetrics(session, batch, this.o.now());
+    const summary = await this.o.metrics.commit('otlp', session);
+    const errors = [...outcome.errors, ...summary.errors.map((e) => `${e.reason}: ${e.example}`)];
+    return { accepted: summary.accepted, rejected: outcome.rejectedPoints + summary.rejected, message: errors.join('; '), json };
+  }
+
+  private async decode<T>(
+    signal: OtlpSignal | 'metrics', raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined,
     decode: { proto: (b: Buffer) => OtlpBatch<T>; json: (v: unknown) => OtlpBatch<T> },
-    convert: (tenant: string, batch: OtlpBatch<T>, limits: EventLimits, nowMs: number) => Converted,
-  ): Promise<OtlpResult> {
+  ): Promise<{ batch: OtlpBatch<T>; json: boolean }> {
     const type = mediaType(contentType);
     const json = type === 'application/json';
     if (!json && type !== 'application/x-protobuf' && type !== 'application/protobuf') {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes application/x-protobuf or application/json, not "${contentType ?? ''}"`);
     }
     const body = await decodeBody(raw, contentEncoding, this.o.bodyLimitBytes);
-    let batch: OtlpBatch<T>;
     try {
-      batch = json ? decode.json(body.length === 0 ? {} : JSON.parse(body.toString('utf8'))) : decode.proto(body);
+      return { batch: json ? decode.json(body.length === 0 ? {} : JSON.parse(body.toString('utf8'))) : decode.proto(body), json };
     } catch (err) {
       if (err instanceof SyntaxError || err instanceof OtlpJsonError) throw new ApiError('BAD_JSON', `OTLP/JSON ${signal} request: ${err.message}`);
       if (err instanceof ProtobufError) throw new ApiError('BAD_PROTOBUF', `OTLP ${signal} request is not valid protobuf: ${err.message}`);
       throw err;
     }
+  }
+
+  private async run<T>(
+    signal: OtlpSignal, tenant: string, raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined,
+    decode: { proto: (b: Buffer) => OtlpBatch<T>; json: (v: unknown) => OtlpBatch<T> },
+    convert: (tenant: string, batch: OtlpBatch<T>, limits: EventLimits, nowMs: number) => Converted,
+  ): Promise<OtlpResult> {
+    const { batch, json } = await this.decode(signal, raw, contentType, contentEncoding, decode);
     const rows = convert(tenant, batch, this.o.limits, this.o.now());
     const block: EncodedBlock = { series: EMPTY, seriesRows: 0, samples: EMPTY, sampleRows: 0, metadata: EMPTY, metadataRows: 0, payloads: rows.payloads };
     await this.o.sink.write(block);

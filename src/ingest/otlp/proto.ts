@@ -7,7 +7,7 @@ import { anyValueText, type AnyValue, type OtlpBatch, type OtlpLog, type OtlpRes
  * that are not protobuf, throw ProtobufError.
  */
 
-type Field = (r: Reader, field: number, wire: number) => boolean;
+export type Field = (r: Reader, field: number, wire: number) => boolean;
 
 /** Reads the message in [start, end), handing each field to `f`; fields `f` does not take are skipped. */
 function message(buf: Buffer, start: number, end: number, f: Field): void {
@@ -25,13 +25,13 @@ function expect(wire: number, want: number, what: string, r: Reader): void {
   if (wire !== want) throw new ProtobufError(`${what}: wire type ${wire}, expected ${want} (at byte ${r.pos})`);
 }
 
-function sub(r: Reader, wire: number, what: string, f: Field): void {
+export function sub(r: Reader, wire: number, what: string, f: Field): void {
   expect(wire, WIRE_LEN, what, r);
   const [s, e] = r.bytesRange();
   message(r.buf, s, e, f);
 }
 
-function fixed64(r: Reader, wire: number, what: string): bigint {
+export function fixed64(r: Reader, wire: number, what: string): bigint {
   expect(wire, WIRE_I64, what, r);
   if (r.pos + 8 > r.end) throw new ProtobufError(`${what}: truncated at byte ${r.pos}`);
   const v = r.buf.readBigUInt64LE(r.pos);
@@ -45,12 +45,12 @@ function hex(r: Reader, wire: number, what: string): string {
   return r.buf.toString('hex', s, e);
 }
 
-function text(r: Reader, wire: number, what: string): string {
+export function text(r: Reader, wire: number, what: string): string {
   expect(wire, WIRE_LEN, what, r);
   return r.string();
 }
 
-function varint(r: Reader, wire: number, what: string): number {
+export function varint(r: Reader, wire: number, what: string): number {
   expect(wire, WIRE_VARINT, what, r);
   return r.uint32();
 }
@@ -123,7 +123,7 @@ function keyValue(r: Reader, wire: number): [string, AnyValue] {
   return [key, value];
 }
 
-function attribute(r: Reader, wire: number, into: Pairs): void {
+export function attribute(r: Reader, wire: number, into: Pairs): void {
   const [k, v] = keyValue(r, wire);
   into.push([k, anyValueText(v)]);
 }
@@ -150,7 +150,7 @@ function scope(r: Reader, wire: number): OtlpScope {
  * Reads `resource_<x>s` (field 1) of an Export*ServiceRequest: each resource (1), its scopes
  * (field 2: scope 1, items 2, schema_url 3) and its schema_url (3).
  */
-function batch<T>(body: Buffer, item: (r: Reader, wire: number) => T): OtlpBatch<T> {
+export function batch<T>(body: Buffer, item: (r: Reader, wire: number) => T): OtlpBatch<T> {
   const out: OtlpBatch<T> = { resources: [] };
   message(body, 0, body.length, (r, field, wire) => {
     if (field !== 1) return false;
