@@ -29,6 +29,7 @@ export default defineConfig(
   },
   {
     files: ['**/*.test.ts'],
-    rules: { 'max-lines': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+    // Client libraries under test (winston-loki) declare classes the type checker cannot match to their base class.
+    rules: { 'max-lines': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
   },
 );

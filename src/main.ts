@@ -6,6 +6,8 @@ import { healthHandlers } from './api/health-handlers.js';
 import { ingestHandlers } from './api/ingest-handlers.js';
 import { otlpHandlers } from './api/otlp-handlers.js';
 import { eventHandlers } from './api/event-handlers.js';
+import { lokiHandlers } from './api/loki-handlers.js';
+import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
@@ -133,6 +135,16 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       if (rejected > 0) telemetry.rejectedEvents.inc({ signal }, rejected);
     },
   });
+  const lokiIngest = new LokiIngest({
+    sink,
+    limits: config.events,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    now,
+    record: (accepted, rejected) => {
+      telemetry.ingestedEvents.inc({ signal: 'logs' }, accepted);
+      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'logs' }, rejected);
+    },
+  });
   const amAlerts = new AlertStore((c) => {
     history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
   });
@@ -207,6 +219,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       ingest: ingestHandlers(ingest),
       otlp: otlpHandlers(otlp),
       events: eventHandlers({ logs: storage, traces: storage, now }),
+      loki: lokiHandlers({ ingest: lokiIngest, streams: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {

@@ -3,6 +3,7 @@ import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
+import type { lokiHandlers } from './loki-handlers.js';
 import type { otlpHandlers } from './otlp-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
 import type { readHandlers } from './read-handlers.js';
@@ -13,6 +14,7 @@ export interface RouteDeps {
   ingest: ReturnType<typeof ingestHandlers>;
   otlp: ReturnType<typeof otlpHandlers>;
   events: ReturnType<typeof eventHandlers>;
+  loki: ReturnType<typeof lokiHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -59,6 +61,14 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'DELETE', url: '/api/v2/silence/:id', handler: d.alertmanager.deleteSilence },
     { method: 'GET', url: '/api/v2/status', handler: d.alertmanager.status },
     { method: 'GET', url: '/api/v2/receivers', handler: d.alertmanager.receivers },
+    { method: 'POST', url: '/loki/api/v1/push', handler: d.loki.push, admit: d.admit },
+    ...both('/loki/api/v1/query_range', d.loki.queryRange),
+    ...both('/loki/api/v1/query', d.loki.query),
+    ...both('/loki/api/v1/labels', d.loki.labels),
+    { method: 'GET', url: '/loki/api/v1/label/:name/values', handler: d.loki.labelValues },
+    ...both('/loki/api/v1/series', d.loki.series),
+    { method: 'GET', url: '/loki/api/v1/index/stats', handler: d.loki.indexStats },
+    { method: 'GET', url: '/loki/api/v1/status/buildinfo', handler: d.loki.buildinfo },
     { method: 'GET', url: '/api/v1/logs', handler: d.events.searchLogs },
     { method: 'GET', url: '/api/v1/logs/histogram', handler: d.events.histogram },
     { method: 'GET', url: '/api/v1/logs/facets', handler: d.events.facets },

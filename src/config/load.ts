@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseBytes, parseMemory } from '../util/bytes.js';
 import { parseDuration } from '../util/duration.js';
 import { ConfigSchema, type ConfigFile, type KpiConfig, type RelabelConfig } from './schema.js';
-import type { EventLimits } from '../ingest/otlp/convert.js';
+import type { EventLimits } from '../ingest/event-checker.js';
 
 /** A scrape job with every default resolved; durations in ms. */
 export interface ScrapeJob {

@@ -203,6 +203,35 @@ export interface LogsReader {
   logFacet(tenant: string, q: LogQuery, field: string, limit: number): Promise<{ value: string; count: number }[]>;
 }
 
+/** Log streams as Loki selects them: stream matchers (`service_name` is the service, other names resource attributes) and line filters. */
+export interface StreamSelection {
+  readonly range: TimeRange;
+  readonly matchers: readonly { name: string; op: '=' | '!=' | '=~' | '!~'; value: string }[];
+  /** `|=` contains, `!=` does not contain (case-sensitive), `|~` / `!~` RE2 regex. */
+  readonly lineFilters: readonly { op: '|=' | '!=' | '|~' | '!~'; value: string }[];
+}
+
+/** A log line with its stream: `labels` are the resource attributes plus `service_name`. */
+export interface StreamLine {
+  readonly timeUnixNano: string;
+  readonly line: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface LogStreamsReader {
+  /** Matching lines newest first (`backward`) or oldest first, `limit` at most. */
+  streamLines(tenant: string, sel: StreamSelection, limit: number, direction: 'backward' | 'forward'): Promise<StreamLine[]>;
+  /** Line count and bytes per stream and `resolutionMs` bucket (bucket start, ms). */
+  streamCounts(tenant: string, sel: StreamSelection, resolutionMs: number): Promise<{ labels: Record<string, string>; bucket: number; count: number; bytes: number }[]>;
+  /** Stream label names (and `service_name`) of streams with lines in the range. */
+  streamLabelNames(tenant: string, range: TimeRange): Promise<string[]>;
+  /** Values of one stream label in the range. */
+  streamLabelValues(tenant: string, name: string, range: TimeRange): Promise<string[]>;
+  /** Label sets of streams matching any of the selections' matchers. */
+  streams(tenant: string, sels: readonly StreamSelection[], limit: number): Promise<Record<string, string>[]>;
+}
+
 /** A stored span; times and durations in nanoseconds as decimal strings. */
 export interface SpanRecord {
   readonly traceId: string;
@@ -262,7 +291,7 @@ export interface TracesReader {
 }
 
 /** The whole storage module as the composition root sees it. */
-export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, TracesReader {
+export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader {
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */

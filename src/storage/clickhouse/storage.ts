@@ -1,9 +1,10 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
 import { LogsRead } from './logs-read.js';
+import { StreamsRead } from './streams-read.js';
 import { TracesRead } from './traces-read.js';
 import { LookupCache } from './lookup-cache.js';
 import { MetricsRead } from './metrics-read.js';
@@ -17,6 +18,7 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly history: AlertHistory;
   private readonly logs: LogsRead;
   private readonly traces: TracesRead;
+  private readonly streamsRead: StreamsRead;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
@@ -25,6 +27,7 @@ export class ClickHouseStorage implements MetricsStorage {
     this.history = new AlertHistory(conn, schema.database);
     this.logs = new LogsRead(conn, schema.database);
     this.traces = new TracesRead(conn, schema.database);
+    this.streamsRead = new StreamsRead(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -97,6 +100,26 @@ export class ClickHouseStorage implements MetricsStorage {
 
   logFacet(tenant: string, q: LogQuery, field: string, limit: number): Promise<{ value: string; count: number }[]> {
     return this.logs.logFacet(tenant, q, field, limit);
+  }
+
+  streamLines(tenant: string, sel: StreamSelection, limit: number, direction: 'backward' | 'forward'): Promise<StreamLine[]> {
+    return this.streamsRead.streamLines(tenant, sel, limit, direction);
+  }
+
+  streamCounts(tenant: string, sel: StreamSelection, resolutionMs: number): Promise<{ labels: Record<string, string>; bucket: number; count: number; bytes: number }[]> {
+    return this.streamsRead.streamCounts(tenant, sel, resolutionMs);
+  }
+
+  streamLabelNames(tenant: string, range: TimeRange): Promise<string[]> {
+    return this.streamsRead.streamLabelNames(tenant, range);
+  }
+
+  streamLabelValues(tenant: string, name: string, range: TimeRange): Promise<string[]> {
+    return this.streamsRead.streamLabelValues(tenant, name, range);
+  }
+
+  streams(tenant: string, sels: readonly StreamSelection[], limit: number): Promise<Record<string, string>[]> {
+    return this.streamsRead.streams(tenant, sels, limit);
   }
 
   trace(tenant: string, traceId: string): Promise<SpanRecord[]> {
