@@ -7,6 +7,7 @@ import { ingestHandlers } from './api/ingest-handlers.js';
 import { otlpHandlers } from './api/otlp-handlers.js';
 import { eventHandlers } from './api/event-handlers.js';
 import { lokiHandlers } from './api/loki-handlers.js';
+import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { queryHandlers } from './api/query-handlers.js';
@@ -220,6 +221,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       otlp: otlpHandlers(otlp),
       events: eventHandlers({ logs: storage, traces: storage, now }),
       loki: lokiHandlers({ ingest: lokiIngest, streams: storage, now }),
+      jaeger: jaegerHandlers({ traces: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {

@@ -136,6 +136,12 @@ export function eventHandlers(d: { logs: LogsReader; traces: TracesReader; now: 
       return ok(await d.traces.services(req.tenant, timeRange(req, { start: now - 24 * HOUR_MS, end: now })));
     },
 
+    /** GET /api/v1/traces/dependencies — calls between services in the range (default: the last 24 hours). */
+    dependencies: async (req: ApiRequest): Promise<ApiResponse> => {
+      const now = d.now();
+      return ok(await d.traces.dependencies(req.tenant, timeRange(req, { start: now - 24 * HOUR_MS, end: now })));
+    },
+
     /** GET /api/v1/traces/services/:service/operations */
     operations: async (req: ApiRequest): Promise<ApiResponse> => {
       const now = d.now();

@@ -3,6 +3,7 @@ import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
+import type { jaegerHandlers } from './jaeger-handlers.js';
 import type { lokiHandlers } from './loki-handlers.js';
 import type { otlpHandlers } from './otlp-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
@@ -15,6 +16,7 @@ export interface RouteDeps {
   otlp: ReturnType<typeof otlpHandlers>;
   events: ReturnType<typeof eventHandlers>;
   loki: ReturnType<typeof lokiHandlers>;
+  jaeger: ReturnType<typeof jaegerHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -69,11 +71,18 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/loki/api/v1/series', d.loki.series),
     { method: 'GET', url: '/loki/api/v1/index/stats', handler: d.loki.indexStats },
     { method: 'GET', url: '/loki/api/v1/status/buildinfo', handler: d.loki.buildinfo },
+    { method: 'GET', url: '/api/services', handler: d.jaeger.services },
+    { method: 'GET', url: '/api/services/:service/operations', handler: d.jaeger.operations },
+    { method: 'GET', url: '/api/operations', handler: d.jaeger.operationsWithKind },
+    { method: 'GET', url: '/api/traces', handler: d.jaeger.search },
+    { method: 'GET', url: '/api/traces/:traceId', handler: d.jaeger.trace },
+    { method: 'GET', url: '/api/dependencies', handler: d.jaeger.dependencies },
     { method: 'GET', url: '/api/v1/logs', handler: d.events.searchLogs },
     { method: 'GET', url: '/api/v1/logs/histogram', handler: d.events.histogram },
     { method: 'GET', url: '/api/v1/logs/facets', handler: d.events.facets },
     { method: 'GET', url: '/api/v1/traces', handler: d.events.searchTraces },
     { method: 'GET', url: '/api/v1/traces/services', handler: d.events.services },
+    { method: 'GET', url: '/api/v1/traces/dependencies', handler: d.events.dependencies },
     { method: 'GET', url: '/api/v1/traces/services/:service/operations', handler: d.events.operations },
     { method: 'GET', url: '/api/v1/traces/:traceId', handler: d.events.trace },
     { method: 'GET', url: '/api/v1/alerting/alerts', handler: d.alerting.alerts },

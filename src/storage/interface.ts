@@ -288,6 +288,8 @@ export interface TracesReader {
   services(tenant: string, range: TimeRange): Promise<string[]>;
   /** Span names (with kinds) of a service in the range, sorted. */
   operations(tenant: string, service: string, range: TimeRange): Promise<{ name: string; kind: string }[]>;
+  /** Calls between services: spans in the range whose parent span belongs to another service, counted per pair. */
+  dependencies(tenant: string, range: TimeRange): Promise<{ parent: string; child: string; callCount: number }[]>;
 }
 
 /** The whole storage module as the composition root sees it. */

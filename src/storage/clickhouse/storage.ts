@@ -138,6 +138,10 @@ export class ClickHouseStorage implements MetricsStorage {
     return this.traces.operations(tenant, service, range);
   }
 
+  dependencies(tenant: string, range: TimeRange): Promise<{ parent: string; child: string; callCount: number }[]> {
+    return this.traces.dependencies(tenant, range);
+  }
+
   async health(): Promise<StorageHealth> {
     try {
       const out = await this.conn.query(render(sql`SELECT 1`), 'TabSeparated');

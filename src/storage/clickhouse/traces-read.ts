@@ -114,4 +114,17 @@ WHERE ${ident('tenant')} = ${param('String', tenant)} AND ${ident('ServiceName')
 ORDER BY SpanName, SpanKind`);
     return rows.map((r) => ({ name: r.SpanName, kind: r.SpanKind }));
   }
+
+  async dependencies(tenant: string, range: TimeRange): Promise<{ parent: string; child: string; callCount: number }[]> {
+    // Parents may have started a little before the range: look an hour further back for them.
+    const parents = { start: range.start - 3_600_000, end: range.end };
+    const rows = await this.rows<{ parent: string; child: string; n: string }>(sql`
+SELECT p.ServiceName AS parent, c.ServiceName AS child, count() AS n
+FROM (SELECT TraceId, ParentSpanId, ServiceName FROM ${this.table('spans')} WHERE ${ident('tenant')} = ${param('String', tenant)} AND ${timeCondition(range)} AND ParentSpanId != '') AS c
+INNER JOIN (SELECT TraceId, SpanId, ServiceName FROM ${this.table('spans')} WHERE ${ident('tenant')} = ${param('String', tenant)} AND ${timeCondition(parents)}) AS p
+  ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
+WHERE p.ServiceName != c.ServiceName
+GROUP BY parent, child ORDER BY parent, child`);
+    return rows.map((r) => ({ parent: r.parent, child: r.child, callCount: Number(r.n) }));
+  }
 }
