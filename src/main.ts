@@ -10,6 +10,7 @@ import { lokiHandlers } from './api/loki-handlers.js';
 import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
+import { SpanMetrics } from './traces/span-metrics.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
 import { routes } from './api/routes.js';
@@ -125,9 +126,22 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const tenant = config.server.defaultTenant;
   const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
+  const spanMetrics = new SpanMetrics();
+  const writeSpanMetrics = async () => {
+    const t = now();
+    for (const [tenant, samples] of spanMetrics.samples()) {
+      const session = ingest.session(tenant);
+      for (const s of samples) {
+        const state = session.series(`span_metrics\u0002${JSON.stringify(s.labels)}`, () => s.labels, 1);
+        if (state) session.sample(state, t, s.value, false);
+      }
+      await ingest.commit('span_metrics', session);
+    }
+  };
   const otlp = new OtlpIngest({
     sink,
     metrics: ingest,
+    onSpans: (tenant, spans) => { spanMetrics.observe(tenant, spans); },
     limits: config.events,
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
@@ -252,6 +266,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       await history.flush();
     }).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
   }, 1000);
+  let spanMetricsRun = Promise.resolve();
+  const spanMetricsTimer = setInterval(() => {
+    spanMetricsRun = spanMetricsRun.then(writeSpanMetrics).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'span metrics not written'); });
+  }, config.spanMetricsIntervalMs);
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
 
@@ -263,6 +281,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await scraper.stop();
     await rules.stop();
     clearInterval(dispatchTimer);
+    clearInterval(spanMetricsTimer);
+    await spanMetricsRun;
     await dispatching;
     await history.flush();
     await wal.close();

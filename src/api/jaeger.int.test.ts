@@ -14,7 +14,7 @@ function resource(service: string, spans: unknown[]) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer('batcher:\n  flush_interval: 50ms\n');
+  server = await startTestServer('batcher:\n  flush_interval: 50ms\ntraces:\n  span_metrics_interval: 500ms\n');
   const body = { resourceSpans: [
     resource('frontend', [{ traceId: TRACE, spanId: 'a000000000000001', name: 'GET /', kind: 2, startTimeUnixNano: ms(0), endTimeUnixNano: ms(120), attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }, { key: 'http.status_code', value: { intValue: 200 } }] }]),
     resource('checkout', [
@@ -64,5 +64,17 @@ describe('Jaeger query API', () => {
     const deps = await get(`/api/dependencies?endTs=${Date.now()}&lookback=3600000`);
     expect(deps.body.data).toEqual([{ parent: 'checkout', child: 'db', callCount: 1 }, { parent: 'frontend', child: 'checkout', callCount: 1 }]);
     expect((await get('/api/v1/traces/dependencies')).body.data).toEqual(deps.body.data);
+  });
+
+  it('derives RED metrics from spans, queryable through PromQL', async () => {
+    type Result = { metric: Record<string, string>; value: [number, string] }[];
+    const query = async (q: string) => ((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).body.data as { result: Result }).result;
+    const calls = await eventually(() => query('sum by (service_name) (traces_span_metrics_calls_total)'), (r) => r.length === 3, 'span metrics');
+    expect(Object.fromEntries(calls.map((r) => [r.metric.service_name, r.value[1]]))).toEqual({ checkout: '1', db: '1', frontend: '1' });
+    const errors = await query('traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR"}');
+    expect(errors.map((r) => [r.metric.service_name, r.metric.span_name, r.metric.span_kind])).toEqual([['checkout', 'charge', 'SPAN_KIND_SERVER']]);
+    const p99 = await query('histogram_quantile(0.99, sum by (le) (traces_span_metrics_duration_seconds_bucket{service_name="db"}))');
+    expect(Number(p99[0]!.value[1])).toBeGreaterThan(0.01);
+    expect(Number(p99[0]!.value[1])).toBeLessThanOrEqual(0.05);
   });
 });

@@ -41,6 +41,7 @@ export interface Config {
   };
   retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number };
   events: EventLimits;
+  spanMetricsIntervalMs: number;
   wal: { segmentBytes: number; maxPendingBytes: number };
   batcher: { maxRows: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
@@ -244,6 +245,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       logsMs: dur('retention.logs', file.retention.logs),
       tracesMs: dur('retention.traces', file.retention.traces),
     },
+    spanMetricsIntervalMs: dur('traces.span_metrics_interval', file.traces.span_metrics_interval),
     events: {
       maxBodyBytes: size('events.max_body_size', file.events.max_body_size),
       maxAttributeBytes: size('events.max_attribute_size', file.events.max_attribute_size),

@@ -96,6 +96,9 @@ export const ConfigSchema = Type.Object({
     max_label_value_length: Type.Integer({ minimum: 1, default: 16_384 }),
     max_labels_per_series: Type.Integer({ minimum: 1, default: 64 }),
   }, strict),
+  traces: Type.Object({
+    span_metrics_interval: Duration('15s', 'how often the RED metrics counted from spans are written as series'),
+  }, strict),
   events: Type.Object({
     max_body_size: Size('256KiB', 'longer log bodies are cut to this size and flagged Truncated'),
     max_attribute_size: Size('16KiB', 'longer attribute values (logs, spans) are cut the same way'),

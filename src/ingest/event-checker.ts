@@ -1,4 +1,5 @@
 import type { TablePayload } from '../storage/row-tables.js';
+import type { SpanSample } from '../traces/span-metrics.js';
 
 /** What logs and spans may look like before they are refused or cut. */
 export interface EventLimits {
@@ -14,6 +15,8 @@ export interface EventLimits {
 /** Rows ready for the WAL, and what was refused (counts and the first few reasons). */
 export interface Converted {
   payloads: TablePayload[];
+  /** The accepted spans as the span metrics count them (traces only). */
+  spans?: SpanSample[];
   accepted: number;
   rejected: number;
   errors: string[];

@@ -1,6 +1,7 @@
 import { LogRowWriter } from '../../storage/log-rows.js';
 import { SpanRowWriter } from '../../storage/span-rows.js';
 import { Checker, ZERO_SPAN, ZERO_TRACE, type Converted, type EventLimits } from '../event-checker.js';
+import type { SpanSample } from '../../traces/span-metrics.js';
 import { severityTextOf, SPAN_KINDS, STATUS_CODES, type OtlpBatch, type OtlpLog, type OtlpSpan, type Pairs } from './model.js';
 
 export type { Converted, EventLimits } from '../event-checker.js';
@@ -61,6 +62,7 @@ export function logRows(tenant: string, batch: OtlpBatch<OtlpLog>, limits: Event
 export function spanRows(tenant: string, batch: OtlpBatch<OtlpSpan>, limits: EventLimits, nowMs: number): Converted {
   const c = new Checker(limits, nowMs);
   const w = new SpanRowWriter(tenant);
+  const samples: SpanSample[] = [];
   let index = 0;
   for (const { resource, scopes } of batch.resources) {
     const resourceAttributes = c.pairs(resource.attributes);
@@ -90,11 +92,14 @@ export function spanRows(tenant: string, batch: OtlpBatch<OtlpSpan>, limits: Eve
           continue;
         }
         c.truncated = false;
+        const kind = SPAN_KINDS[s.kind] ?? 'Unspecified';
+        const statusCode = STATUS_CODES[s.statusCode] ?? 'Unset';
+        samples.push({ service: serviceName, name: s.name, kind, status: statusCode, durationNs: s.endNs - s.startNs });
         w.add({
           startNs: s.startNs, traceId, spanId, parentSpanId, traceState: s.traceState, name: c.text(s.name, limits.maxAttributeBytes),
-          kind: SPAN_KINDS[s.kind] ?? 'Unspecified', serviceName, resourceAttributes, scopeName: scope.name, scopeVersion: scope.version,
+          kind, serviceName, resourceAttributes, scopeName: scope.name, scopeVersion: scope.version,
           attributes: c.pairs(s.attributes), durationNs: s.endNs - s.startNs,
-          statusCode: STATUS_CODES[s.statusCode] ?? 'Unset', statusMessage: c.text(s.statusMessage, limits.maxAttributeBytes),
+          statusCode, statusMessage: c.text(s.statusMessage, limits.maxAttributeBytes),
           events: s.events.map((e) => ({ timeNs: e.timeNs, name: e.name, attributes: c.pairs(e.attributes) })),
           links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: c.pairs(l.attributes) })),
           truncated: c.truncated,
@@ -102,5 +107,5 @@ export function spanRows(tenant: string, batch: OtlpBatch<OtlpSpan>, limits: Eve
       }
     }
   }
-  return { payloads: w.finish(), accepted: w.rows, rejected: c.rejected, errors: c.errors };
+  return { payloads: w.finish(), accepted: w.rows, rejected: c.rejected, errors: c.errors, spans: samples };
 }

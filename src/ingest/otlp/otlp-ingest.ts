@@ -11,6 +11,7 @@ import { logRows, spanRows, type Converted, type EventLimits } from './convert.j
 import { decodeLogsJson, decodeTracesJson, OtlpJsonError } from './json.js';
 import { decodeLogsProto, decodeTracesProto } from './proto.js';
 import type { OtlpBatch } from './model.js';
+import type { SpanSample } from '../../traces/span-metrics.js';
 
 export type OtlpSignal = 'logs' | 'traces';
 
@@ -28,6 +29,8 @@ export interface OtlpIngestOptions {
   now: () => number;
   /** Called once per request with what was stored and refused. */
   record: (signal: OtlpSignal, accepted: number, rejected: number) => void;
+  /** Receives the spans of each request once they are durable (the span metrics). */
+  onSpans?: (tenant: string, spans: SpanSample[]) => void;
 }
 
 /** What happened to one request: items stored, items refused and why (OTLP partial success). */
@@ -100,6 +103,7 @@ export class OtlpIngest {
     const rows = convert(tenant, batch, this.o.limits, this.o.now());
     const block: EncodedBlock = { series: EMPTY, seriesRows: 0, samples: EMPTY, sampleRows: 0, metadata: EMPTY, metadataRows: 0, payloads: rows.payloads };
     await this.o.sink.write(block);
+    if (rows.spans && rows.spans.length > 0) this.o.onSpans?.(tenant, rows.spans);
     this.o.record(signal, rows.accepted, rows.rejected);
     const more = rows.rejected > rows.errors.length ? ` (and ${rows.rejected - rows.errors.length} more)` : '';
     return { accepted: rows.accepted, rejected: rows.rejected, message: rows.errors.length > 0 ? `${rows.errors.join('; ')}${more}` : '', json };
