@@ -1,6 +1,8 @@
 import { parseAttributeFilter, parseSearchText } from '../logs/search-text.js';
 import type { AttributeFilter, LogCursor, LogQuery, LogsReader, TraceQuery, TracesReader } from '../storage/interface.js';
 import { waterfall } from '../traces/waterfall.js';
+import { LogTail } from '../logs/tail.js';
+import { PassThrough } from 'node:stream';
 import { parseDuration } from '../util/duration.js';
 import { ApiError } from './errors.js';
 import { limit, single, timeRange } from './params.js';
@@ -73,6 +75,27 @@ export function eventHandlers(d: { logs: LogsReader; traces: TracesReader; now: 
       const after = cursorOf(single(req, 'cursor'));
       const page = await d.logs.searchLogs(req.tenant, logQuery(req, d.now()), { limit: n, ...(after ? { after } : {}) });
       return ok({ records: page.records, nextCursor: page.next ? `${page.next.timeUnixNano}-${page.next.skip}` : null });
+    },
+
+    /**
+     * GET /api/v1/logs/tail — live tail as Server-Sent Events: `event: logs` with a JSON array of
+     * new matching records (oldest first), a comment every 15 s to keep the connection open.
+     */
+    tail: (req: ApiRequest): Promise<ApiResponse> => {
+      const stream = new PassThrough();
+      const write = (text: string) => { if (!stream.writableEnded) stream.write(text); };
+      const tail = new LogTail({ reader: d.logs, tenant: req.tenant, query: logQuery(req, d.now()), now: d.now, send: (records) => { write(`event: logs\ndata: ${JSON.stringify(records)}\n\n`); } });
+      const ping = setInterval(() => { write(': ping\n\n'); }, 15_000);
+      const stop = () => {
+        tail.stop();
+        clearInterval(ping);
+        stream.end();
+      };
+      req.signal?.addEventListener('abort', stop);
+      stream.on('close', stop);
+      write(': tailing\n\n');
+      tail.start();
+      return Promise.resolve({ status: 200, headers: { 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' }, contentType: 'text/event-stream', body: stream });
     },
 
     /** GET /api/v1/logs/histogram — counts per `step` (default: 60 buckets over the range), optionally `by=severity|service`. */

@@ -88,4 +88,25 @@ describe('OTLP/HTTP bad input', () => {
     const result = await eventually(query, (r) => r.length > 0, 'the gauge');
     expect(result[0]!.value[1]).toBe('4');
   });
+
+  it('tails matching log records live over Server-Sent Events', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/logs/tail?service=tailed&q=hello`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    const record = (body: string) => ({ timeUnixNano: String(nowNs()), body: { stringValue: body } });
+    const push = () => post('/v1/logs', JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tailed' } }] }, scopeLogs: [{ logRecords: [record('hello world'), record('goodbye')] }] }] }), 'application/json');
+    expect((await push()).status).toBe(200);
+    let text = '';
+    const deadline = Date.now() + 15_000;
+    while (!text.includes('event: logs') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    abort.abort();
+    const data = /event: logs\ndata: (.*)\n/.exec(text)?.[1];
+    expect(JSON.parse(data ?? '[]')).toEqual([expect.objectContaining({ body: 'hello world', serviceName: 'tailed' })]);
+  });
 });

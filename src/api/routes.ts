@@ -79,6 +79,7 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/api/dependencies', handler: d.jaeger.dependencies },
     { method: 'GET', url: '/api/v1/logs', handler: d.events.searchLogs },
     { method: 'GET', url: '/api/v1/logs/histogram', handler: d.events.histogram },
+    { method: 'GET', url: '/api/v1/logs/tail', handler: d.events.tail },
     { method: 'GET', url: '/api/v1/logs/facets', handler: d.events.facets },
     { method: 'GET', url: '/api/v1/traces', handler: d.events.searchTraces },
     { method: 'GET', url: '/api/v1/traces/services', handler: d.events.services },

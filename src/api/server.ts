@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Route } from './types.js';
@@ -88,7 +89,7 @@ function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
   reply.status(res.status ?? 200);
   if (res.headers) reply.headers(res.headers);
   if (res.body === undefined) return reply.send();
-  if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) {
+  if (typeof res.body === 'string' || Buffer.isBuffer(res.body) || res.body instanceof Readable) {
     reply.type(res.contentType ?? 'text/plain; charset=utf-8');
     return reply.send(res.body);
   }

@@ -14,7 +14,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   status?: number;
   headers?: Record<string, string>;
-  /** JSON-serialised unless it is a string or Buffer. Omit for an empty body. */
+  /** JSON-serialised unless it is a string, Buffer or stream (sent as it comes). Omit for an empty body. */
   body?: unknown;
   contentType?: string;
 }
