@@ -37,7 +37,7 @@ export class SpanMetrics {
 
   observe(tenant: string, spans: readonly SpanSample[]): void {
     let m = this.byTenant.get(tenant);
-    if (!m) this.byTenant.set(tenant, (m = new Map()));
+    if (!m) this.byTenant.set(tenant, (m = new Map<string, Counters>()));
     for (const s of spans) {
       const key = `${s.service}\u0000${s.name}\u0000${s.kind}\u0000${s.status}`;
       let c = m.get(key);
