@@ -90,6 +90,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     storage,
     log: wal,
     maxRows: config.batcher.maxRows,
+    maxBytes: config.batcher.maxBytes,
     flushIntervalMs: config.batcher.flushIntervalMs,
     onInsert: (rows, seconds) => {
       telemetry.batchRows.observe(rows);

@@ -16,6 +16,8 @@ export interface BatcherOptions {
   maxRows: number;
   /** A partial batch waits at most this long, ms. */
   flushIntervalMs: number;
+  /** A batch is also full at this many bytes (log and span rows are large; metrics rows small). */
+  maxBytes?: number;
   /** Called after each insert (for self-metrics). */
   onInsert?: (rows: number, seconds: number) => void;
   /** Called when an insert fails; it is retried with the same token after a backoff. */
@@ -30,6 +32,7 @@ export interface BatcherOptions {
 export class Batcher {
   private queue: WalEntry[] = [];
   private queuedRows = 0;
+  private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -51,8 +54,9 @@ export class Batcher {
     for (const e of entries) {
       this.queue.push(e);
       this.queuedRows += blockRows(e.block);
+      this.queuedBytes += e.bytes;
     }
-    if (this.queuedRows >= this.opts.maxRows) this.kick();
+    if (this.full()) this.kick();
     else this.timer ??= setTimeout(() => { this.timer = undefined; this.kick(); }, this.opts.flushIntervalMs);
   }
 
@@ -66,17 +70,23 @@ export class Batcher {
   private kick(): void {
     this.running ??= this.loop().finally(() => {
       this.running = undefined;
-      if (this.queue.length > 0 && (this.queuedRows >= this.opts.maxRows || this.stopping)) this.kick();
+      if (this.queue.length > 0 && (this.full() || this.stopping)) this.kick();
       else if (this.queue.length > 0) this.timer ??= setTimeout(() => { this.timer = undefined; this.kick(); }, this.opts.flushIntervalMs);
     });
+  }
+
+  private full(): boolean {
+    return this.queuedRows >= this.opts.maxRows || this.queuedBytes >= (this.opts.maxBytes ?? Infinity);
   }
 
   private async loop(): Promise<void> {
     while (this.queue.length > 0) {
       let rows = 0;
+      let bytes = 0;
       let n = 0;
-      while (n < this.queue.length && (n === 0 || rows < this.opts.maxRows)) {
+      while (n < this.queue.length && (n === 0 || (rows < this.opts.maxRows && bytes < (this.opts.maxBytes ?? Infinity)))) {
         rows += blockRows(this.queue[n]!.block);
+        bytes += this.queue[n]!.bytes;
         n++;
       }
       const entries = this.queue.slice(0, n);
@@ -85,7 +95,8 @@ export class Batcher {
       if (!(await this.insertWithRetry(token, entries, entries.at(-1)!.end))) return;
       this.queue = this.queue.slice(n);
       this.queuedRows -= rows;
-      if (!this.stopping && this.queuedRows < this.opts.maxRows) return;
+      this.queuedBytes -= bytes;
+      if (!this.stopping && !this.full()) return;
     }
   }
 

@@ -43,7 +43,7 @@ export interface Config {
   events: EventLimits;
   spanMetricsIntervalMs: number;
   wal: { segmentBytes: number; maxPendingBytes: number };
-  batcher: { maxRows: number; flushIntervalMs: number };
+  batcher: { maxRows: number; maxBytes: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
   limits: { maxLabelNameLength: number; maxLabelValueLength: number; maxLabelsPerSeries: number };
   query: { timeoutMs: number; maxSamples: number; maxSeries: number; maxPointsPerSeries: number; lookbackMs: number; subqueryStepMs: number };
@@ -256,7 +256,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       segmentBytes: size('wal.segment_size', file.wal.segment_size),
       maxPendingBytes: size('wal.max_pending', file.wal.max_pending),
     },
-    batcher: { maxRows: file.batcher.max_rows, flushIntervalMs: dur('batcher.flush_interval', file.batcher.flush_interval) },
+    batcher: { maxRows: file.batcher.max_rows, maxBytes: size('batcher.max_bytes', file.batcher.max_bytes), flushIntervalMs: dur('batcher.flush_interval', file.batcher.flush_interval) },
     ingest: { decodeWorkers: file.ingest.decode_workers },
     limits: {
       maxLabelNameLength: file.limits.max_label_name_length,

@@ -89,6 +89,7 @@ export const ConfigSchema = Type.Object({
   }, strict),
   batcher: Type.Object({
     max_rows: Type.Integer({ minimum: 1, default: 400_000, description: 'rows per ClickHouse insert' }),
+    max_bytes: Size('16MiB', 'an insert is also full at this many bytes of encoded rows (log and span rows are large)'),
     flush_interval: Duration('1s', 'a partial batch is inserted after this long'),
   }, strict),
   limits: Type.Object({

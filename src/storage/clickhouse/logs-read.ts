@@ -52,7 +52,7 @@ export class LogsRead implements LogsReader {
 SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, toString(toUnixTimestamp64Nano(ObservedTimestamp)) AS o, TraceId, SpanId, SeverityText, SeverityNumber,
   ServiceName, Body, ResourceAttributes, ScopeName, LogAttributes, EventName, Truncated
 FROM ${this.table()} WHERE ${all(conditions)}
-ORDER BY ${ident('Timestamp')} DESC, cityHash64(${ident('Body')}, ${ident('SpanId')}, ${ident('ServiceName')}) DESC
+ORDER BY toStartOfFiveMinutes(${ident('Timestamp')}) DESC, ${ident('Timestamp')} DESC
 LIMIT ${param('UInt32', page.limit)} OFFSET ${param('UInt32', page.after?.skip ?? 0)}`);
     const records = rows.map((r): LogRecord => ({
       timeUnixNano: r.t, observedTimeUnixNano: r.o, traceId: r.TraceId, spanId: r.SpanId, severityText: r.SeverityText, severityNumber: r.SeverityNumber,
