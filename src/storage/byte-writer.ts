@@ -1,3 +1,5 @@
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
+
 /** A growable little-endian byte buffer; fixed-width writes go through a DataView (inlined by V8). */
 export class ByteWriter {
   private buf: Buffer;
@@ -66,6 +68,42 @@ export class ByteWriter {
       this.string(k);
       this.string(v);
     }
+  }
+
+  /** src[start, end) as it is (no length prefix). */
+  raw(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    src.copy(this.buf, this.pos, start, end);
+    this.pos += n;
+  }
+
+  /** src[start, end) as a String: its length, then the bytes. */
+  stringBytes(src: Buffer, start: number, end: number): void {
+    this.varint(end - start);
+    this.raw(src, start, end);
+  }
+
+  /** src[start, end) as a String of lowercase hex digits. */
+  hexString(src: Buffer, start: number, end: number): void {
+    const n = (end - start) * 2;
+    this.varint(n);
+    this.ensure(n);
+    for (let i = start; i < end; i++) {
+      const b = src[i]!;
+      this.buf[this.pos++] = HEX_DIGITS[b >> 4]!;
+      this.buf[this.pos++] = HEX_DIGITS[b & 15]!;
+    }
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Drops what was written after `length` bytes (a row that turned out to be refused). */
+  truncate(length: number): void {
+    this.pos = Math.min(this.pos, length);
   }
 
   /** The raw bytes of a typed array's first `bytes` bytes. */

@@ -10,6 +10,7 @@ import { writeMetrics } from './metrics-translate.js';
 import { logRows, spanRows, type Converted, type EventLimits } from './convert.js';
 import { decodeLogsJson, decodeTracesJson, OtlpJsonError } from './json.js';
 import { decodeLogsProto, decodeTracesProto } from './proto.js';
+import { transcodeLogs } from './logs-fast.js';
 import type { OtlpBatch } from './model.js';
 import type { SpanSample } from '../../traces/span-metrics.js';
 
@@ -57,8 +58,21 @@ function mediaType(contentType: string | undefined): string {
 export class OtlpIngest {
   constructor(private readonly o: OtlpIngestOptions) {}
 
-  logs(tenant: string, body: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
-    return this.run('logs', tenant, body, contentType, contentEncoding, { proto: decodeLogsProto, json: decodeLogsJson }, logRows);
+  async logs(tenant: string, raw: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
+    const type = mediaType(contentType);
+    if (type !== 'application/x-protobuf' && type !== 'application/protobuf') {
+      return this.run('logs', tenant, raw, contentType, contentEncoding, { proto: decodeLogsProto, json: decodeLogsJson }, logRows);
+    }
+    // The hot path: protobuf straight to rows (logs-fast.ts), the same rows as decode + convert.
+    const body = await decodeBody(raw, contentEncoding, this.o.bodyLimitBytes);
+    let rows: Converted;
+    try {
+      rows = transcodeLogs(tenant, body, this.o.limits, this.o.now());
+    } catch (err) {
+      if (err instanceof ProtobufError) throw new ApiError('BAD_PROTOBUF', `OTLP logs request is not valid protobuf: ${err.message}`);
+      throw err;
+    }
+    return this.store('logs', tenant, rows, false);
   }
 
   traces(tenant: string, body: Buffer, contentType: string | undefined, contentEncoding: string | undefined): Promise<OtlpResult> {
@@ -100,7 +114,10 @@ export class OtlpIngest {
     convert: (tenant: string, batch: OtlpBatch<T>, limits: EventLimits, nowMs: number) => Converted,
   ): Promise<OtlpResult> {
     const { batch, json } = await this.decode(signal, raw, contentType, contentEncoding, decode);
-    const rows = convert(tenant, batch, this.o.limits, this.o.now());
+    return this.store(signal, tenant, convert(tenant, batch, this.o.limits, this.o.now()), json);
+  }
+
+  private async store(signal: OtlpSignal, tenant: string, rows: Converted, json: boolean): Promise<OtlpResult> {
     const block: EncodedBlock = { series: EMPTY, seriesRows: 0, samples: EMPTY, sampleRows: 0, metadata: EMPTY, metadataRows: 0, payloads: rows.payloads };
     await this.o.sink.write(block);
     if (rows.spans && rows.spans.length > 0) this.o.onSpans?.(tenant, rows.spans);

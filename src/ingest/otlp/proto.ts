@@ -55,9 +55,16 @@ export function varint(r: Reader, wire: number, what: string): number {
   return r.uint32();
 }
 
-function anyValue(r: Reader, wire: number): AnyValue {
+export function anyValue(r: Reader, wire: number): AnyValue {
+  expect(wire, WIRE_LEN, 'AnyValue', r);
+  const [s, e] = r.bytesRange();
+  return anyValueAt(r.buf, s, e);
+}
+
+/** The AnyValue message in buf[start, end). */
+export function anyValueAt(buf: Buffer, start: number, end: number): AnyValue {
   let v: AnyValue = { kind: 'empty' };
-  sub(r, wire, 'AnyValue', (x, field, w) => {
+  message(buf, start, end, (x, field, w) => {
     switch (field) {
       case 1: v = { kind: 'string', value: text(x, w, 'string_value') }; return true;
       case 2: v = { kind: 'bool', value: varint(x, w, 'bool_value') !== 0 }; return true;
