@@ -42,6 +42,13 @@ function durationNano(req: ApiRequest, name: string): bigint | undefined {
   }
 }
 
+/** Bucket sizes a histogram picks from (ms): the smallest giving at most 100 buckets. */
+const NICE_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1000);
+
+function niceStep(rangeMs: number): number {
+  return NICE_STEPS.find((s) => rangeMs / s <= 100) ?? Math.ceil(rangeMs / 100 / 86_400_000) * 86_400_000;
+}
+
 /** The log filter of a request: `start`, `end` (default: the last hour), `service`, `severity`, `q`, `attr`, `trace_id`, `span_id`. */
 export function logQuery(req: ApiRequest, now: number): LogQuery {
   const text = parseSearchText(single(req, 'q') ?? '');
@@ -98,11 +105,16 @@ export function eventHandlers(d: { logs: LogsReader; traces: TracesReader; now: 
       return Promise.resolve({ status: 200, headers: { 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' }, contentType: 'text/event-stream', body: stream });
     },
 
-    /** GET /api/v1/logs/histogram — counts per `step` (default: 60 buckets over the range), optionally `by=severity|service`. */
+    /**
+     * GET /api/v1/logs/histogram — counts per `step` bucket (buckets start at multiples of the step;
+     * default: a round step giving at most 100 buckets), optionally `by=severity|service`. With
+     * steps of whole minutes and no word, attribute or id filter, the edge buckets count whole
+     * minutes (answered from the per-minute counts).
+     */
     histogram: async (req: ApiRequest): Promise<ApiResponse> => {
       const q = logQuery(req, d.now());
       const stepText = single(req, 'step');
-      let step = Math.max(1000, Math.ceil((q.range.end - q.range.start) / 60 / 1000) * 1000);
+      let step = niceStep(q.range.end - q.range.start);
       if (stepText) {
         try {
           step = /^\d+(\.\d+)?$/.test(stepText) ? Number(stepText) * 1000 : parseDuration(stepText);

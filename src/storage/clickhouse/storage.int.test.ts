@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAlertHistory } from '../../../test/alert-history-cases.js';
+import { LogRowWriter } from '../log-rows.js';
 import { tempDir } from '../../../test/tmp.js';
 import { BlockBuilder, makeSeriesRef } from '../block.js';
 import { STALE_FLAG, type SeriesSamples } from '../interface.js';
@@ -186,4 +187,29 @@ describe('ClickHouseStorage on chDB', () => {
   });
 
   it('writes and reads the alerting history', () => checkAlertHistory(storage, T0));
+
+  it('counts logs per bucket the same from the per-minute projection as from the rows', async () => {
+    const w = new LogRowWriter('default');
+    const base = Math.floor(T0 / 60_000) * 60_000;
+    const levels = ['INFO', 'WARN', 'ERROR'];
+    for (let i = 0; i < 600; i++) {
+      w.add({
+        timestampNs: BigInt(base + i * 1_700) * 1_000_000n, observedNs: 0n, traceId: '', spanId: '', traceFlags: 0, severityText: levels[i % 3]!, severityNumber: 9,
+        serviceName: i % 2 ? 'api' : 'web', body: `line ${i}`, resourceSchemaUrl: '', resourceAttributes: [], scopeSchemaUrl: '', scopeName: '', scopeVersion: '',
+        scopeAttributes: [], logAttributes: [], eventName: '', truncated: false,
+      });
+    }
+    const empty = Buffer.alloc(0);
+    await storage.write([{ series: empty, seriesRows: 0, samples: empty, sampleRows: 0, metadata: empty, metadataRows: 0, payloads: w.finish() }], 'logs-1');
+    const q = { range: { start: base, end: base + 600 * 1_700 }, services: ['api'], severities: ['warn', 'error'], terms: [], phrases: [], attributes: [] };
+    const fromProjection = await storage.logCounts('default', q, 120_000, 'severity');
+    const fromRows = await storage.logCounts('default', q, 30_000, 'severity');
+    const rollUp = new Map<string, number>();
+    for (const r of fromRows) {
+      const k = `${Math.floor(r.time / 120_000) * 120_000}/${r.key}`;
+      rollUp.set(k, (rollUp.get(k) ?? 0) + r.count);
+    }
+    expect(fromProjection.map((r) => [`${r.time}/${r.key}`, r.count])).toEqual([...rollUp].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    expect(fromProjection.reduce((n, r) => n + r.count, 0)).toBe(200);
+  });
 });
