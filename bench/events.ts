@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChdbConnection } from '../src/storage/clickhouse/connection-chdb.js';
 import { database, ident, render, sql } from '../src/storage/clickhouse/sql.js';
@@ -71,4 +73,28 @@ export async function tableBytes(dataDir: string, tables: readonly ('logs' | 'sp
   for (const [t, b] of rows.trim().split('\n').map((l) => l.split('\t'))) out[t ?? ''] = Number(b);
   await conn.close();
   return out;
+}
+
+/** Runs `f` with a fresh data directory for allseer under the temporary directory; removes it afterwards unless BENCH_KEEP is set. */
+export async function withDataDir(name: string, f: (dir: string) => Promise<void>): Promise<void> {
+  const root = join(tmpdir(), `allseer-bench-${name}-${process.pid}`);
+  mkdirSync(root, { recursive: true });
+  try {
+    await f(join(root, 'allseer'));
+  } finally {
+    if (process.env.BENCH_KEEP) console.log(`kept data under ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Numbers as the benchmark tables print them. */
+export const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** The benchmarks' deterministic random numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
 }

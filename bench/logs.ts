@@ -6,10 +6,7 @@
  * bytes/line on disk, and the median latency of five searches through the HTTP API, beside the
  * Grafana Loki 3.4 figures the issue gives for this machine kind (Loki is not packaged here).
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getJson, latency, measureIngest, tableBytes } from './events.js';
+import { fmt, getJson, latency, measureIngest, rng, tableBytes, withDataDir } from './events.js';
 import { encodeLogs, type BenchLog } from './otlp-encode.js';
 import { startOurs, stop } from './targets.js';
 
@@ -19,14 +16,6 @@ const SENDERS = 4;
 const LEVELS = [['DEBUG', 5], ['INFO', 9], ['INFO', 9], ['INFO', 9], ['WARN', 13], ['ERROR', 17]] as const;
 const MESSAGES = ['handled request', 'cache lookup finished', 'user session refreshed', 'payment authorized', 'queue message consumed', 'upstream call returned'];
 const LOKI = { linesPerSec: 300_000, cpuPerMillion: 6.2, peakRssMiB: 387, bytesPerLine: 50, rare: 393, common: 528, newest: 9, traceId: 407, byLevel: 824 };
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function workload(): { bodies: Buffer[]; probeTrace: string; startMs: number; endMs: number } {
   const r = rng(42);
@@ -60,10 +49,7 @@ async function main(): Promise<void> {
   const { bodies, probeTrace, startMs, endMs } = workload();
   const wire = bodies.reduce((n, b) => n + b.length, 0);
   console.log(`workload: ${LINES.toLocaleString('en-US')} log lines in ${bodies.length} OTLP protobuf requests (${(wire / 1048576).toFixed(0)} MiB), ${SENDERS} senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
-  const root = join(tmpdir(), `allseer-bench-logs-${process.pid}`);
-  mkdirSync(root, { recursive: true });
-  const dir = join(root, 'allseer');
-  try {
+  await withDataDir('logs', async (dir) => {
     const target = await startOurs(dir);
     const ingest = await measureIngest(target, `${target.baseUrl}/v1/logs`, bodies, LINES, SENDERS);
     const range = `start=${Math.floor(startMs / 1000)}&end=${Math.ceil(endMs / 1000) + 1}`;
@@ -85,7 +71,6 @@ async function main(): Promise<void> {
     for (const [name, f] of Object.entries(checks)) ms[name] = await latency(f);
     await stop(target.proc);
     const bytes = await tableBytes(dir, ['logs']);
-    const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     const perLine = (bytes.logs ?? 0) / LINES;
     console.log(`\nfound: rare token ${found.rare} lines, common word ${fmt(found.common)} lines, trace id ${found.traceId} line(s)${ingest.failed ? `; ${ingest.failed} failed requests` : ''}`);
     console.log('\n| | allseer | Loki 3.4 (issue) | ratio |');
@@ -98,10 +83,7 @@ async function main(): Promise<void> {
     console.log(`| bytes/line on disk | ${fmt(perLine, 1)} | ~${LOKI.bytesPerLine} | ×${fmt(perLine / LOKI.bytesPerLine, 2)} |`);
     const rows: [string, keyof typeof LOKI][] = [['rare token (ms)', 'rare'], ['common-word count (ms)', 'common'], ['newest 100 of one service (ms)', 'newest'], ['trace id (ms)', 'traceId'], ['count by level over time (ms)', 'byLevel']];
     for (const [label, k] of rows) console.log(`| ${label} | ${fmt(ms[k]!, 1)} | ${LOKI[k]} | ${fmt(LOKI[k] / ms[k]!, 1)}× faster |`);
-  } finally {
-    if (process.env.BENCH_KEEP) console.log(`kept data under ${root}`);
-    else rmSync(root, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -6,10 +6,7 @@
  * disk, and trace-by-id latency (p50 and p99 over 50 random traces, through the HTTP API),
  * beside the figure Jaeger's ClickHouse backend states (52k spans/s on 4 cores).
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getJson, measureIngest, tableBytes } from './events.js';
+import { fmt, getJson, measureIngest, rng, tableBytes, withDataDir } from './events.js';
 import { encodeSpans, type BenchSpan } from './otlp-encode.js';
 import { startOurs, stop } from './targets.js';
 
@@ -18,14 +15,6 @@ const PER_TRACE = 10;
 const PER_REQUEST = 5000;
 const SENDERS = 4;
 const SERVICES = ['frontend', 'checkout', 'payments', 'inventory', 'db'];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function workload(): { bodies: Buffer[]; probes: string[] } {
   const r = rng(7);
@@ -77,10 +66,7 @@ async function main(): Promise<void> {
   const { bodies, probes } = workload();
   const wire = bodies.reduce((n, b) => n + b.length, 0);
   console.log(`workload: ${SPANS.toLocaleString('en-US')} spans (${PER_TRACE} per trace, ${SERVICES.length} services) in ${bodies.length} OTLP protobuf requests (${(wire / 1048576).toFixed(0)} MiB), ${SENDERS} senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
-  const root = join(tmpdir(), `allseer-bench-traces-${process.pid}`);
-  mkdirSync(root, { recursive: true });
-  const dir = join(root, 'allseer');
-  try {
+  await withDataDir('traces', async (dir) => {
     const target = await startOurs(dir);
     const ingest = await measureIngest(target, `${target.baseUrl}/v1/traces`, bodies, SPANS, SENDERS);
     const times: number[] = [];
@@ -95,7 +81,6 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     await stop(target.proc);
     const bytes = await tableBytes(dir, ['spans', 'trace_index']);
-    const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     console.log(`\nchecked ${probes.length} traces by id: ${spansFound} spans found (expected ${(probes.length + 1) * PER_TRACE})${ingest.failed ? `; ${ingest.failed} failed requests` : ''}`);
     console.log('\n| | allseer | Jaeger ClickHouse (stated, 4 cores) |');
     console.log('|---|---|---|');
@@ -105,10 +90,7 @@ async function main(): Promise<void> {
     console.log(`| peak RSS MiB | ${fmt(ingest.peakRssMiB)} | |`);
     console.log(`| bytes/span on disk | ${fmt(((bytes.spans ?? 0) + (bytes.trace_index ?? 0)) / SPANS, 1)} | |`);
     console.log(`| trace by id p50 / p99 (ms) | ${fmt(times[Math.floor(times.length / 2)]!, 1)} / ${fmt(times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!, 1)} | |`);
-  } finally {
-    if (process.env.BENCH_KEEP) console.log(`kept data under ${root}`);
-    else rmSync(root, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err: unknown) => {

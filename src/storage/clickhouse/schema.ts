@@ -187,10 +187,17 @@ export function logsTable(o: SchemaOptions): TableDef {
   INDEX idx_log_values mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_body lower(Body) TYPE text(tokenizer = 'splitByNonAlpha'),
   PROJECTION counts (SELECT tenant, toStartOfMinute(Timestamp), ServiceName, SeverityText, count() GROUP BY tenant, toStartOfMinute(Timestamp), ServiceName, SeverityText)`,
+    ...eventTable(sql`(tenant, toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)`, o.logsRetentionSeconds),
+  };
+}
+
+/** Daily partitions on `Timestamp`, TTL in whole parts, sharded by trace. */
+function eventTable(orderBy: Fragment, retentionSeconds: number | undefined): Omit<TableDef, 'name' | 'columns'> {
+  return {
     engine: 'MergeTree',
     partitionBy: sql`toDate(Timestamp)`,
-    orderBy: sql`(tenant, toStartOfFiveMinutes(Timestamp), ServiceName, Timestamp)`,
-    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.logsRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
+    orderBy,
+    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(retentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
     settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
     shardingKey: sql`cityHash64(TraceId)`,
   };
@@ -226,14 +233,9 @@ export function spansTable(o: SchemaOptions): TableDef {
   INDEX idx_span_keys mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_span_values mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
   INDEX idx_duration Duration TYPE minmax GRANULARITY 1`,
-    engine: 'MergeTree',
-    partitionBy: sql`toDate(Timestamp)`,
     // Spans of a trace lie together within the hour: a trace by id (bounds from trace_index) is a
     // primary-key lookup, and they compress better (measured: 29 against 47 bytes per span).
-    orderBy: sql`(tenant, toStartOfHour(Timestamp), TraceId, Timestamp)`,
-    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.tracesRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
-    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
-    shardingKey: sql`cityHash64(TraceId)`,
+    ...eventTable(sql`(tenant, toStartOfHour(Timestamp), TraceId, Timestamp)`, o.tracesRetentionSeconds),
   };
 }
 
