@@ -8,6 +8,7 @@
  */
 import { fmt, getJson, measureIngest, rng, tableBytes, withDataDir } from './events.js';
 import { encodeSpans, type BenchSpan } from './otlp-encode.js';
+import { settle } from './proc.js';
 import { startOurs, stop } from './targets.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 1_000_000);
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   await withDataDir('traces', async (dir) => {
     const target = await startOurs(dir);
     const ingest = await measureIngest(target, `${target.baseUrl}/v1/traces`, bodies, SPANS, SENDERS);
+    const waited = await settle(target.proc.pid!, 300);
+    console.log(`lookups timed after the server went idle (${fmt(waited, 0)} s after the last insert)`);
     const times: number[] = [];
     let spansFound = 0;
     for (const id of [...probes, ...probes.slice(0, 1)]) {
