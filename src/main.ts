@@ -8,6 +8,8 @@ import { otlpHandlers } from './api/otlp-handlers.js';
 import { eventHandlers } from './api/event-handlers.js';
 import { lokiHandlers } from './api/loki-handlers.js';
 import { jaegerHandlers } from './api/jaeger-handlers.js';
+import { errorHandlers } from './api/error-handlers.js';
+import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { SpanMetrics } from './traces/span-metrics.js';
@@ -161,6 +163,18 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'logs' }, rejected);
     },
   });
+  const sentry = new SentryIngest({
+    sink,
+    projects: config.sentryProjects,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    maxAgeMs: config.events.maxAgeMs,
+    maxFutureMs: config.events.maxFutureMs,
+    now,
+    record: (accepted, rejected) => {
+      telemetry.ingestedEvents.inc({ signal: 'errors' }, accepted);
+      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'errors' }, rejected);
+    },
+  });
   const amAlerts = new AlertStore((c) => {
     history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
   });
@@ -237,6 +251,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       events: eventHandlers({ logs: storage, traces: storage, now }),
       loki: lokiHandlers({ ingest: lokiIngest, streams: storage, now }),
       jaeger: jaegerHandlers({ traces: storage, now }),
+      errors: errorHandlers({ ingest: sentry, errors: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {

@@ -1,5 +1,6 @@
 import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
+import type { errorHandlers } from './error-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
@@ -17,6 +18,7 @@ export interface RouteDeps {
   events: ReturnType<typeof eventHandlers>;
   loki: ReturnType<typeof lokiHandlers>;
   jaeger: ReturnType<typeof jaegerHandlers>;
+  errors: ReturnType<typeof errorHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -71,6 +73,13 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/loki/api/v1/series', d.loki.series),
     { method: 'GET', url: '/loki/api/v1/index/stats', handler: d.loki.indexStats },
     { method: 'GET', url: '/loki/api/v1/status/buildinfo', handler: d.loki.buildinfo },
+    { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: d.admit },
+    { method: 'POST', url: '/api/:projectId/store', handler: d.errors.store, admit: d.admit },
+    { method: 'GET', url: '/api/v1/errors/issues', handler: d.errors.issues },
+    { method: 'GET', url: '/api/v1/errors/issues/:project/:fingerprint', handler: d.errors.issue },
+    { method: 'GET', url: '/api/v1/errors/issues/:project/:fingerprint/events', handler: d.errors.events },
+    { method: 'GET', url: '/api/v1/errors/issues/:project/:fingerprint/histogram', handler: d.errors.histogram },
+    { method: 'POST', url: '/api/v1/errors/issues/:project/:fingerprint/status', handler: d.errors.setStatus },
     { method: 'GET', url: '/api/services', handler: d.jaeger.services },
     { method: 'GET', url: '/api/services/:service/operations', handler: d.jaeger.operations },
     { method: 'GET', url: '/api/operations', handler: d.jaeger.operationsWithKind },

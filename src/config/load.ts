@@ -39,7 +39,8 @@ export interface Config {
     maxServerMemoryBytes: number;
     maxQueryMemoryBytes: number;
   };
-  retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number };
+  retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number };
+  sentryProjects: { id: string; key: string; name: string }[];
   events: EventLimits;
   spanMetricsIntervalMs: number;
   wal: { segmentBytes: number; maxPendingBytes: number };
@@ -244,7 +245,9 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       alertHistoryMs: dur('retention.alert_history', file.retention.alert_history),
       logsMs: dur('retention.logs', file.retention.logs),
       tracesMs: dur('retention.traces', file.retention.traces),
+      errorsMs: dur('retention.errors', file.retention.errors),
     },
+    sentryProjects: file.errors.projects,
     spanMetricsIntervalMs: dur('traces.span_metrics_interval', file.traces.span_metrics_interval),
     events: {
       maxBodyBytes: size('events.max_body_size', file.events.max_body_size),

@@ -79,6 +79,7 @@ export const ConfigSchema = Type.Object({
     alert_history: Duration('365d', 'how long alert state changes and notification attempts are kept'),
     logs: Duration('30d', 'how long log records are kept'),
     traces: Duration('30d', 'how long spans are kept'),
+    errors: Duration('90d', 'how long error events are kept'),
   }, strict),
   wal: Type.Object({
     segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),
@@ -96,6 +97,13 @@ export const ConfigSchema = Type.Object({
     max_label_name_length: Type.Integer({ minimum: 1, default: 1024 }),
     max_label_value_length: Type.Integer({ minimum: 1, default: 16_384 }),
     max_labels_per_series: Type.Integer({ minimum: 1, default: 64 }),
+  }, strict),
+  errors: Type.Object({
+    projects: Type.Array(Type.Object({
+      id: Type.String({ minLength: 1, description: 'the project id in the DSN path' }),
+      key: Type.String({ minLength: 1, description: 'the DSN public key' }),
+      name: Type.String({ default: '' }),
+    }, { additionalProperties: false }), { default: [], description: 'Sentry projects; empty accepts any project and key' }),
   }, strict),
   traces: Type.Object({
     span_metrics_interval: Duration('15s', 'how often the RED metrics counted from spans are written as series'),

@@ -23,5 +23,6 @@ export function openStorage(config: Config): MetricsStorage {
     alertHistoryRetentionSeconds: Math.round(config.retention.alertHistoryMs / 1000),
     logsRetentionSeconds: Math.round(config.retention.logsMs / 1000),
     tracesRetentionSeconds: Math.round(config.retention.tracesMs / 1000),
+    errorsRetentionSeconds: Math.round(config.retention.errorsMs / 1000),
   });
 }

@@ -3,7 +3,7 @@
  * RowBinary payloads in an EncodedBlock, keyed by table. The order of ROW_TABLES is their code in
  * WAL records: only ever append.
  */
-export const ROW_TABLES = ['logs', 'spans', 'trace_index'] as const;
+export const ROW_TABLES = ['logs', 'spans', 'trace_index', 'error_events'] as const;
 export type RowTable = (typeof ROW_TABLES)[number];
 
 /** The rows of one table in one block, RowBinary in the table's ROW_LAYOUT. */
@@ -32,6 +32,12 @@ export const ROW_LAYOUT: Readonly<Record<RowTable, readonly (readonly [string, s
     ['Truncated', 'UInt8'],
   ],
   trace_index: [['tenant', 'String'], ['TraceId', 'String'], ['Start', 'DateTime64(9)'], ['End', 'DateTime64(9)']],
+  error_events: [
+    ['tenant', 'String'], ['Project', 'String'], ['Timestamp', 'DateTime64(3)'], ['EventId', 'String'], ['Fingerprint', 'String'], ['Title', 'String'],
+    ['Culprit', 'String'], ['Level', 'String'], ['Platform', 'String'], ['Release', 'String'], ['Environment', 'String'], ['ServerName', 'String'],
+    ['Message', 'String'], ['ExceptionType', 'String'], ['ExceptionValue', 'String'], ['UserId', 'String'], ['UserEmail', 'String'], ['UserIp', 'String'],
+    ['UserName', 'String'], ['Tags', 'Map(String, String)'], ['Event', 'String'],
+  ],
 };
 
 /** The `file()` structure of a table's payload. */

@@ -17,6 +17,8 @@ export interface SchemaOptions {
   /** Log records and spans older than this are dropped by TTL, in whole parts. Seconds. */
   logsRetentionSeconds?: number;
   tracesRetentionSeconds?: number;
+  /** Error events older than this are dropped by TTL. Seconds. */
+  errorsRetentionSeconds?: number;
 }
 
 /** Logs and traces are kept 30 days unless configured otherwise. */
@@ -25,7 +27,7 @@ export const DEFAULT_EVENTS_SECONDS = 30 * 86_400;
 /** Alert history is kept a year unless configured otherwise. */
 export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index';
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues';
 
 interface TableDef {
   name: TableName;
@@ -254,6 +256,60 @@ export function traceIndexTable(o: SchemaOptions): TableDef {
     ttl: sql`toDateTime(Start) + toIntervalSecond(${int(o.tracesRetentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
     settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
     shardingKey: sql`cityHash64(TraceId)`,
+  };
+}
+
+/** Error events (Sentry-style), grouped by fingerprint: an issue's events lie together. */
+export function errorEventsTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'error_events',
+    columns: sql`
+  tenant LowCardinality(String),
+  Project LowCardinality(String),
+  Timestamp DateTime64(3) CODEC(Delta(8), ZSTD(1)),
+  EventId String CODEC(ZSTD(1)),
+  Fingerprint String CODEC(ZSTD(1)),
+  Title String CODEC(ZSTD(1)),
+  Culprit String CODEC(ZSTD(1)),
+  Level LowCardinality(String),
+  Platform LowCardinality(String),
+  Release LowCardinality(String),
+  Environment LowCardinality(String),
+  ServerName LowCardinality(String),
+  Message String CODEC(ZSTD(1)),
+  ExceptionType LowCardinality(String),
+  ExceptionValue String CODEC(ZSTD(1)),
+  UserId String CODEC(ZSTD(1)),
+  UserEmail String CODEC(ZSTD(1)),
+  UserIp String CODEC(ZSTD(1)),
+  UserName String CODEC(ZSTD(1)),
+  Tags Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+  Event String CODEC(ZSTD(3)),
+  INDEX idx_event_id EventId TYPE bloom_filter(0.001) GRANULARITY 1`,
+    engine: 'MergeTree',
+    partitionBy: sql`toYYYYMM(Timestamp)`,
+    orderBy: sql`(tenant, Project, Fingerprint, Timestamp)`,
+    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.errorsRetentionSeconds ?? 90 * 86_400)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(Fingerprint)`,
+  };
+}
+
+/** The status an issue was given (resolved, ignored, unresolved): the newest row per issue counts. */
+export function errorIssuesTable(): TableDef {
+  return {
+    name: 'error_issues',
+    columns: sql`
+  tenant LowCardinality(String),
+  Project LowCardinality(String),
+  Fingerprint String,
+  Status LowCardinality(String),
+  ResolvedInRelease String,
+  UpdatedAt DateTime64(3)`,
+    engine: 'ReplacingMergeTree',
+    engineArgs: sql`UpdatedAt`,
+    orderBy: sql`(tenant, Project, Fingerprint)`,
+    settings: sql`index_granularity = 8192`,
   };
 }
 

@@ -57,6 +57,9 @@ const IDENTIFIERS = new Set([
   'Timestamp', 'ObservedTimestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'TraceFlags', 'SeverityText', 'SeverityNumber',
   'ServiceName', 'Body', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes',
   'LogAttributes', 'EventName', 'Truncated', 'SpanName', 'SpanKind', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
+  'error_events', 'error_issues', 'error_events_local', 'error_issues_local',
+  'Project', 'EventId', 'Fingerprint', 'Title', 'Culprit', 'Level', 'Platform', 'Release', 'Environment', 'ServerName', 'Message',
+  'ExceptionType', 'ExceptionValue', 'UserId', 'UserEmail', 'UserIp', 'UserName', 'Tags', 'Event', 'Status', 'ResolvedInRelease', 'UpdatedAt',
   'Events.Timestamp', 'Events.Name', 'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes', 'Start', 'End',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

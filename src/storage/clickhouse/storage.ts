@@ -1,8 +1,9 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, IssueQuery, IssueSummary, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
+import { ErrorsRead } from './errors-read.js';
 import { LogsRead } from './logs-read.js';
 import { StreamsRead } from './streams-read.js';
 import { TracesRead } from './traces-read.js';
@@ -19,6 +20,7 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly logs: LogsRead;
   private readonly traces: TracesRead;
   private readonly streamsRead: StreamsRead;
+  private readonly errors: ErrorsRead;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
@@ -28,6 +30,7 @@ export class ClickHouseStorage implements MetricsStorage {
     this.logs = new LogsRead(conn, schema.database);
     this.traces = new TracesRead(conn, schema.database);
     this.streamsRead = new StreamsRead(conn, schema.database);
+    this.errors = new ErrorsRead(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -140,6 +143,22 @@ export class ClickHouseStorage implements MetricsStorage {
 
   dependencies(tenant: string, range: TimeRange): Promise<{ parent: string; child: string; callCount: number }[]> {
     return this.traces.dependencies(tenant, range);
+  }
+
+  issues(tenant: string, q: IssueQuery): Promise<IssueSummary[]> {
+    return this.errors.issues(tenant, q);
+  }
+
+  issueEvents(tenant: string, project: string, fingerprint: string, limit: number): Promise<ErrorEventRecord[]> {
+    return this.errors.issueEvents(tenant, project, fingerprint, limit);
+  }
+
+  issueCounts(tenant: string, project: string, fingerprint: string, range: TimeRange, stepMs: number): Promise<{ time: number; count: number }[]> {
+    return this.errors.issueCounts(tenant, project, fingerprint, range, stepMs);
+  }
+
+  setIssueStatus(tenant: string, project: string, fingerprint: string, status: 'unresolved' | 'resolved' | 'ignored', release: string, at: number): Promise<void> {
+    return this.errors.setIssueStatus(tenant, project, fingerprint, status, release, at);
   }
 
   async health(): Promise<StorageHealth> {

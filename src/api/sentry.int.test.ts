@@ -1,0 +1,99 @@
+import * as Sentry from '@sentry/node';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/server.js';
+import { eventually } from '../../test/wait.js';
+
+// The real @sentry/node SDK pointed at the server's DSN: exceptions and messages arrive with
+// their stack traces, breadcrumbs, tags, user, release and environment, grouped into issues
+// that can be resolved (and regress).
+let server: TestServer;
+let port = '';
+
+beforeAll(async () => {
+  server = await startTestServer('batcher:\n  flush_interval: 50ms\nerrors:\n  projects:\n    - { id: "42", key: publickey, name: shop }\n');
+  port = new URL(server.url).port;
+  Sentry.init({ dsn: `http://publickey@127.0.0.1:${port}/42`, release: 'shop@1.2.3', environment: 'staging', serverName: 'web-1', defaultIntegrations: false, tracesSampleRate: 0 });
+});
+afterAll(async () => {
+  await Sentry.close(2000);
+  await server.cleanup();
+});
+
+type Issue = { project: string; fingerprint: string; title: string; culprit: string; level: string; count: number; users: number; releases: string[]; environments: string[]; status: string; regressed: boolean };
+const get = async (path: string) => {
+  const res = await fetch(`${server.url}${path}`);
+  return { status: res.status, body: (await res.json()) as { data: unknown } };
+};
+const issues = async (query = '') => (await get(`/api/v1/errors/issues?project=shop${query}`)).body.data as Issue[];
+
+function charge(): never {
+  throw new TypeError('card is undefined');
+}
+
+describe('Sentry SDK → error tracking', () => {
+  it('receives exceptions and messages with everything the SDK attached, grouped into issues', async () => {
+    Sentry.setUser({ id: 'u-1', email: 'ann@example.com', username: 'ann' });
+    Sentry.setTag('region', 'eu');
+    Sentry.addBreadcrumb({ category: 'cart', message: 'added item 42', level: 'info' });
+    for (let i = 0; i < 2; i++) {
+      try {
+        charge();
+      } catch (e) {
+        Sentry.captureException(e, { tags: { flow: 'checkout' } });
+      }
+    }
+    Sentry.captureMessage('payment retry 17 for order 9', { level: 'warning' });
+    await Sentry.flush(5000);
+    const found = await eventually(() => issues(), (r) => r.length === 2 && r.some((i) => i.count === 2), 'two issues');
+    const error = found.find((i) => i.title === 'TypeError: card is undefined')!;
+    expect(error).toMatchObject({ level: 'error', count: 2, users: 1, releases: ['shop@1.2.3'], environments: ['staging'], status: 'unresolved', regressed: false });
+    expect(error.culprit).toContain('charge');
+    const detail = (await get(`/api/v1/errors/issues/shop/${error.fingerprint}`)).body.data as { latestEvent: { user: Record<string, string>; tags: Record<string, string>; release: string; environment: string; event: { breadcrumbs: { message: string }[]; server_name: string; exception: { values: { stacktrace: { frames: { function?: string }[] } }[] } } } };
+    expect(detail.latestEvent).toMatchObject({ release: 'shop@1.2.3', environment: 'staging', user: { id: 'u-1', email: 'ann@example.com', name: 'ann' }, tags: { region: 'eu', flow: 'checkout' } });
+    expect(detail.latestEvent.event.server_name).toBe('web-1');
+    expect(detail.latestEvent.event.breadcrumbs.map((b) => b.message)).toContain('added item 42');
+    expect(detail.latestEvent.event.exception.values[0]!.stacktrace.frames.map((f) => f.function)).toContain('charge');
+    const message = found.find((i) => i.title.startsWith('payment retry'))!;
+    expect(message.level).toBe('warning');
+    const events = (await get(`/api/v1/errors/issues/shop/${error.fingerprint}/events`)).body.data as unknown[];
+    expect(events).toHaveLength(2);
+    const hist = (await get(`/api/v1/errors/issues/shop/${error.fingerprint}/histogram?step=1h`)).body.data as { count: number }[];
+    expect(hist.reduce((n, b) => n + b.count, 0)).toBe(2);
+  });
+
+  it('resolves, filters and regresses issues', async () => {
+    const [error] = await issues('&q=card');
+    expect(error!.title).toBe('TypeError: card is undefined');
+    const res = await fetch(`${server.url}/api/v1/errors/issues/shop/${error!.fingerprint}/status`, { method: 'POST', body: JSON.stringify({ status: 'resolved', release: 'shop@1.2.3' }) });
+    expect(res.status).toBe(200);
+    expect((await issues('&status=resolved')).map((i) => i.fingerprint)).toEqual([error!.fingerprint]);
+    expect((await issues('&status=unresolved')).map((i) => i.title)).toEqual([expect.stringMatching(/^payment retry/) as unknown]);
+    await new Promise((r) => setTimeout(r, 20));
+    try {
+      charge();
+    } catch (e) {
+      Sentry.captureException(e);
+    }
+    await Sentry.flush(5000);
+    const again = await eventually(() => issues('&q=card'), (r) => r[0]?.count === 3, 'the recurrence');
+    expect(again[0]).toMatchObject({ status: 'unresolved', regressed: true });
+    expect((await issues('&sort=count&limit=1'))[0]!.count).toBe(3);
+  });
+
+  it('checks the DSN key and takes the store endpoint and gzip envelopes', async () => {
+    const wrong = await fetch(`${server.url}/api/42/envelope/?sentry_key=nope`, { method: 'POST', body: '{}\n{"type":"event"}\n{}' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await fetch(`${server.url}/api/7/store/?sentry_key=publickey`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const store = await fetch(`${server.url}/api/42/store/`, { method: 'POST', headers: { 'X-Sentry-Auth': 'Sentry sentry_version=7, sentry_key=publickey' }, body: JSON.stringify({ message: 'stored directly 1', level: 'info', timestamp: Date.now() / 1000 }) });
+    expect(store.status).toBe(200);
+    const envelope = gzipSync('{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"event"}\n{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","message":"zipped","level":"error"}\n{"type":"session"}\n{"sid":"x"}\n');
+    const zipped = await fetch(`${server.url}/api/42/envelope/?sentry_key=publickey`, { method: 'POST', headers: { 'Content-Encoding': 'gzip' }, body: envelope });
+    expect(await zipped.json()).toEqual({ id: '9ec79c33ec9942ab8353589fcb2e04dc' });
+    await eventually(() => issues('&q=zipped'), (r) => r.length === 1, 'the gzip envelope');
+    const bad = await fetch(`${server.url}/api/42/envelope/?sentry_key=publickey`, { method: 'POST', body: '{}\n{"type":"event"}\nnot json' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'BAD_JSON', error: expect.stringContaining('event item is not a JSON object') as unknown });
+  });
+});
