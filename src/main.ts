@@ -12,7 +12,8 @@ import { errorHandlers } from './api/error-handlers.js';
 import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
-import { SpanMetrics } from './traces/span-metrics.js';
+import { SpanMetrics, type SpanMetricSamples } from './traces/span-metrics.js';
+import { ErrorMetrics } from './errors/error-metrics.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
 import { routes } from './api/routes.js';
@@ -130,12 +131,14 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const tenant = config.server.defaultTenant;
   const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
   const spanMetrics = new SpanMetrics();
-  const writeSpanMetrics = async () => {
+  const errorMetrics = new ErrorMetrics();
+  /** Writes cumulative counters (span and error metrics) as samples at the current time. */
+  const writeCounters = async (sets: SpanMetricSamples) => {
     const t = now();
-    for (const [tenant, samples] of spanMetrics.samples()) {
+    for (const [tenant, samples] of sets) {
       const session = ingest.session(tenant);
       for (const s of samples) {
-        const state = session.series(`span_metrics\u0002${JSON.stringify(s.labels)}`, () => s.labels, 1);
+        const state = session.series(`counters\u0002${JSON.stringify(s.labels)}`, () => s.labels, 1);
         if (state) session.sample(state, t, s.value, false);
       }
       await ingest.commit('span_metrics', session);
@@ -165,6 +168,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const sentry = new SentryIngest({
     sink,
+    scrub: { fields: config.errors.scrubFields, emails: config.errors.scrubEmails },
+    severityRules: config.errors.severityRules,
+    onEvents: (tenant, project, events) => { errorMetrics.observe(tenant, project, events); },
     projects: config.sentryProjects,
     bodyLimitBytes: config.server.bodyLimitBytes,
     maxAgeMs: config.events.maxAgeMs,
@@ -282,9 +288,13 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       await history.flush();
     }).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
   }, 1000);
+  let errorMetricsRun = Promise.resolve();
+  const errorMetricsTimer = setInterval(() => {
+    errorMetricsRun = errorMetricsRun.then(() => writeCounters(errorMetrics.samples())).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'error metrics not written'); });
+  }, config.errors.metricsIntervalMs);
   let spanMetricsRun = Promise.resolve();
   const spanMetricsTimer = setInterval(() => {
-    spanMetricsRun = spanMetricsRun.then(writeSpanMetrics).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'span metrics not written'); });
+    spanMetricsRun = spanMetricsRun.then(() => writeCounters(spanMetrics.samples())).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'span metrics not written'); });
   }, config.spanMetricsIntervalMs);
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
@@ -298,7 +308,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await rules.stop();
     clearInterval(dispatchTimer);
     clearInterval(spanMetricsTimer);
+    clearInterval(errorMetricsTimer);
     await spanMetricsRun;
+    await errorMetricsRun;
     await dispatching;
     await history.flush();
     await wal.close();

@@ -11,7 +11,7 @@ let server: TestServer;
 let port = '';
 
 beforeAll(async () => {
-  server = await startTestServer('batcher:\n  flush_interval: 50ms\nerrors:\n  projects:\n    - { id: "42", key: publickey, name: shop }\n');
+  server = await startTestServer('batcher:\n  flush_interval: 50ms\nerrors:\n  metrics_interval: 500ms\n  projects:\n    - { id: "42", key: publickey, name: shop }\n');
   port = new URL(server.url).port;
   Sentry.init({ dsn: `http://publickey@127.0.0.1:${port}/42`, release: 'shop@1.2.3', environment: 'staging', serverName: 'web-1', defaultIntegrations: false, tracesSampleRate: 0 });
 });
@@ -95,5 +95,24 @@ describe('Sentry SDK → error tracking', () => {
     const bad = await fetch(`${server.url}/api/42/envelope/?sentry_key=publickey`, { method: 'POST', body: '{}\n{"type":"event"}\nnot json' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'BAD_JSON', error: expect.stringContaining('event item is not a JSON object') as unknown });
+  });
+
+  it('applies severity rules, scrubs secrets, and counts errors as PromQL series', async () => {
+    Sentry.withScope((scope) => {
+      scope.setExtra('db_password', 'hunter2');
+      scope.setExtra('note', 'card 4111 1111 1111 1111 declined');
+      Sentry.captureException(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    });
+    await Sentry.flush(5000);
+    const [db] = await eventually(() => issues('&q=ECONNREFUSED'), (r) => r.length === 1, 'the connection error');
+    expect(db!.level).toBe('critical');
+    const detail = (await get(`/api/v1/errors/issues/shop/${db!.fingerprint}`)).body.data as { latestEvent: { event: { extra: Record<string, string> } } };
+    expect(detail.latestEvent.event.extra).toEqual({ db_password: '[Filtered]', note: 'card [Filtered card] declined' });
+    type Result = { metric: Record<string, string>; value: [number, string] }[];
+    const query = async (q: string) => ((await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).body.data as { result: Result }).result;
+    const counted = await eventually(() => query(`errors_total{project="shop",issue="${db!.fingerprint}"}`), (r) => r.length === 1, 'errors_total');
+    expect(counted[0]).toMatchObject({ metric: { service: 'shop', level: 'critical' }, value: [expect.any(Number), '1'] });
+    const byLevel = await eventually(() => query('sum by (level) (errors_total{project="shop"})'), (r) => r.some((x) => x.metric.level === 'error' && Number(x.value[1]) >= 3), 'all counted');
+    expect(byLevel.map((r) => r.metric.level).sort()).toEqual(expect.arrayContaining(['critical', 'error', 'warning']));
   });
 });

@@ -41,6 +41,7 @@ export interface Config {
   };
   retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number };
   sentryProjects: { id: string; key: string; name: string }[];
+  errors: { scrubFields: string[]; scrubEmails: boolean; severityRules: { match: RegExp; level: string }[]; metricsIntervalMs: number };
   events: EventLimits;
   spanMetricsIntervalMs: number;
   wal: { segmentBytes: number; maxPendingBytes: number };
@@ -248,6 +249,19 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       errorsMs: dur('retention.errors', file.retention.errors),
     },
     sentryProjects: file.errors.projects,
+    errors: {
+      scrubFields: file.errors.scrub_fields,
+      scrubEmails: file.errors.scrub_emails,
+      severityRules: file.errors.severity_rules.flatMap((r, i) => {
+        try {
+          return [{ match: new RegExp(r.match, 'i'), level: r.level }];
+        } catch (err) {
+          problems.push(`errors.severity_rules.${i}.match: ${(err as Error).message}`);
+          return [];
+        }
+      }),
+      metricsIntervalMs: dur('errors.metrics_interval', file.errors.metrics_interval),
+    },
     spanMetricsIntervalMs: dur('traces.span_metrics_interval', file.traces.span_metrics_interval),
     events: {
       maxBodyBytes: size('events.max_body_size', file.events.max_body_size),

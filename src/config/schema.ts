@@ -104,6 +104,19 @@ export const ConfigSchema = Type.Object({
       key: Type.String({ minLength: 1, description: 'the DSN public key' }),
       name: Type.String({ default: '' }),
     }, { additionalProperties: false }), { default: [], description: 'Sentry projects; empty accepts any project and key' }),
+    scrub_fields: Type.Array(Type.String(), { default: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie', 'session', 'card_number', 'credit_card', 'cvv', 'ssn'], description: 'values of keys containing these (case-insensitive, ignoring - and _) are stored as [Filtered]' }),
+    scrub_emails: Type.Boolean({ default: false, description: 'also mask e-mail addresses in event texts (the user block is kept)' }),
+    severity_rules: Type.Array(Type.Object({
+      match: Type.String({ minLength: 1, description: 'regular expression (case-insensitive) over exception type, value and message' }),
+      level: Type.Union(['fatal', 'critical', 'error', 'warning', 'info', 'debug'].map((l) => Type.Literal(l))),
+    }, { additionalProperties: false }), {
+      default: [
+        { match: 'ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|connection (refused|reset|timed out|closed)', level: 'critical' },
+        { match: 'unauthori[sz]ed|authentication failed|invalid (token|credentials)|forbidden|EACCES', level: 'critical' },
+      ],
+      description: 'the first matching rule sets an error event\'s level',
+    }),
+    metrics_interval: Duration('15s', 'how often errors_total is written as series'),
   }, strict),
   traces: Type.Object({
     span_metrics_interval: Duration('15s', 'how often the RED metrics counted from spans are written as series'),

@@ -4,6 +4,7 @@ import { decodeBody } from '../body.js';
 import type { IngestSink } from '../sink.js';
 import { EnvelopeError, parseEnvelope, sentryKey } from './envelope.js';
 import { errorEventPayload, errorEventRow, type ErrorEventRow } from './event-row.js';
+import { scrub, type ScrubOptions } from '../../errors/scrub.js';
 
 /** A Sentry project: its id (the DSN path) and public key (the DSN user). */
 export interface SentryProject {
@@ -22,6 +23,12 @@ export interface SentryIngestOptions {
   maxFutureMs: number;
   now: () => number;
   record: (accepted: number, rejected: number, skipped: Record<string, number>) => void;
+  /** Receives the stored events of each request (the error metrics). */
+  onEvents?: (tenant: string, project: string, events: readonly ErrorEventRow[]) => void;
+  /** What is removed from events before they are stored. */
+  scrub?: ScrubOptions;
+  /** The first matching rule sets an event's level (regex over exception type, value and message). */
+  severityRules?: readonly { match: RegExp; level: string }[];
 }
 
 export interface SentryRequest {
@@ -111,8 +118,11 @@ export class SentryIngest {
     const now = this.o.now();
     const rows: ErrorEventRow[] = [];
     const refused: string[] = [];
-    for (const e of events) {
+    for (const raw of events) {
+      const e = this.o.scrub ? (scrub(raw, this.o.scrub) as Record<string, unknown>) : raw;
       const row = errorEventRow(e, now);
+      const rule = this.o.severityRules?.find((r) => r.match.test(`${row.exceptionType}: ${row.exceptionValue}\n${row.message}`));
+      if (rule) row.level = rule.level;
       if (row.timestampMs < now - this.o.maxAgeMs || row.timestampMs > now + this.o.maxFutureMs) {
         refused.push(`event ${row.eventId}: timestamp ${new Date(row.timestampMs).toISOString()} is outside the accepted window`);
         continue;
@@ -121,6 +131,7 @@ export class SentryIngest {
     }
     const block: EncodedBlock = { series: EMPTY, seriesRows: 0, samples: EMPTY, sampleRows: 0, metadata: EMPTY, metadataRows: 0, payloads: errorEventPayload(tenant, project, rows) };
     await this.o.sink.write(block);
+    if (rows.length > 0) this.o.onEvents?.(tenant, project, rows);
     this.o.record(rows.length, refused.length, skipped);
     if (refused.length > 0) throw new ApiError('SAMPLES_REJECTED', `${refused.length} event(s) refused, ${rows.length} stored: ${refused.slice(0, 5).join('; ')}`, { accepted: rows.length, rejected: refused.length });
     return { id: rows[0]?.eventId ?? envelopeId.replace(/-/g, ''), accepted: rows.length, skipped };
