@@ -9,6 +9,8 @@ import { eventHandlers } from './api/event-handlers.js';
 import { lokiHandlers } from './api/loki-handlers.js';
 import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { errorHandlers } from './api/error-handlers.js';
+import { analyticsHandlers } from './api/analytics-handlers.js';
+import { CaptureIngest } from './ingest/analytics/capture.js';
 import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
@@ -181,6 +183,18 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'errors' }, rejected);
     },
   });
+  const capture = new CaptureIngest({
+    sink,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    maxAgeMs: config.analytics.maxAgeMs,
+    maxFutureMs: config.events.maxFutureMs,
+    maxPropertiesBytes: config.analytics.maxPropertiesBytes,
+    now,
+    record: (accepted, rejected) => {
+      telemetry.ingestedEvents.inc({ signal: 'analytics' }, accepted);
+      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'analytics' }, rejected);
+    },
+  });
   const amAlerts = new AlertStore((c) => {
     history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
   });
@@ -258,6 +272,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       loki: lokiHandlers({ ingest: lokiIngest, streams: storage, now }),
       jaeger: jaegerHandlers({ traces: storage, now }),
       errors: errorHandlers({ ingest: sentry, errors: storage, now }),
+      analytics: analyticsHandlers({ capture, analytics: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {

@@ -1,5 +1,6 @@
 import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
+import type { analyticsHandlers } from './analytics-handlers.js';
 import type { errorHandlers } from './error-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
@@ -19,6 +20,7 @@ export interface RouteDeps {
   loki: ReturnType<typeof lokiHandlers>;
   jaeger: ReturnType<typeof jaegerHandlers>;
   errors: ReturnType<typeof errorHandlers>;
+  analytics: ReturnType<typeof analyticsHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -73,6 +75,16 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/loki/api/v1/series', d.loki.series),
     { method: 'GET', url: '/loki/api/v1/index/stats', handler: d.loki.indexStats },
     { method: 'GET', url: '/loki/api/v1/status/buildinfo', handler: d.loki.buildinfo },
+    ...['/batch', '/capture', '/e', '/i/v0/e', '/track'].map((url): Route => ({ method: 'POST', url, handler: d.analytics.posthog, admit: d.admit })),
+    { method: 'POST', url: '/v1/batch', handler: d.analytics.segmentBatch, admit: d.admit },
+    { method: 'POST', url: '/v1/track', handler: d.analytics.segmentTrack, admit: d.admit },
+    { method: 'POST', url: '/v1/identify', handler: d.analytics.segmentIdentify, admit: d.admit },
+    { method: 'POST', url: '/v1/page', handler: d.analytics.segmentPage, admit: d.admit },
+    { method: 'POST', url: '/v1/screen', handler: d.analytics.segmentScreen, admit: d.admit },
+    ...both('/api/v1/analytics/trend', d.analytics.trend),
+    ...both('/api/v1/analytics/active-users', d.analytics.activeUsers),
+    { method: 'POST', url: '/api/v1/analytics/funnel', handler: d.analytics.funnel },
+    ...both('/api/v1/analytics/retention', d.analytics.retention),
     { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: d.admit },
     { method: 'POST', url: '/api/:projectId/store', handler: d.errors.store, admit: d.admit },
     { method: 'GET', url: '/api/v1/errors/issues', handler: d.errors.issues },

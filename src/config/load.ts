@@ -39,7 +39,8 @@ export interface Config {
     maxServerMemoryBytes: number;
     maxQueryMemoryBytes: number;
   };
-  retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number };
+  retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number; eventsMs: number };
+  analytics: { maxAgeMs: number; maxPropertiesBytes: number };
   sentryProjects: { id: string; key: string; name: string }[];
   errors: { scrubFields: string[]; scrubEmails: boolean; severityRules: { match: RegExp; level: string }[]; metricsIntervalMs: number };
   events: EventLimits;
@@ -247,7 +248,9 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       logsMs: dur('retention.logs', file.retention.logs),
       tracesMs: dur('retention.traces', file.retention.traces),
       errorsMs: dur('retention.errors', file.retention.errors),
+      eventsMs: dur('retention.events', file.retention.events),
     },
+    analytics: { maxAgeMs: dur('analytics.max_age', file.analytics.max_age), maxPropertiesBytes: size('analytics.max_properties_size', file.analytics.max_properties_size) },
     sentryProjects: file.errors.projects,
     errors: {
       scrubFields: file.errors.scrub_fields,

@@ -80,6 +80,7 @@ export const ConfigSchema = Type.Object({
     logs: Duration('30d', 'how long log records are kept'),
     traces: Duration('30d', 'how long spans are kept'),
     errors: Duration('90d', 'how long error events are kept'),
+    events: Duration('730d', 'how long product analytics events are kept'),
   }, strict),
   wal: Type.Object({
     segment_size: Size('64MiB', 'a WAL segment is closed and a new one started past this size'),
@@ -117,6 +118,10 @@ export const ConfigSchema = Type.Object({
       description: 'the first matching rule sets an error event\'s level',
     }),
     metrics_interval: Duration('15s', 'how often errors_total is written as series'),
+  }, strict),
+  analytics: Type.Object({
+    max_age: Duration('365d', 'product analytics events older than this are refused (backfills within it are fine)'),
+    max_properties_size: Size('64KiB', 'events whose properties take more JSON bytes are refused'),
   }, strict),
   traces: Type.Object({
     span_metrics_interval: Duration('15s', 'how often the RED metrics counted from spans are written as series'),

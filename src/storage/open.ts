@@ -24,5 +24,6 @@ export function openStorage(config: Config): MetricsStorage {
     logsRetentionSeconds: Math.round(config.retention.logsMs / 1000),
     tracesRetentionSeconds: Math.round(config.retention.tracesMs / 1000),
     errorsRetentionSeconds: Math.round(config.retention.errorsMs / 1000),
+    eventsRetentionSeconds: Math.round(config.retention.eventsMs / 1000),
   });
 }

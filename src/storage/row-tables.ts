@@ -3,7 +3,7 @@
  * RowBinary payloads in an EncodedBlock, keyed by table. The order of ROW_TABLES is their code in
  * WAL records: only ever append.
  */
-export const ROW_TABLES = ['logs', 'spans', 'trace_index', 'error_events'] as const;
+export const ROW_TABLES = ['logs', 'spans', 'trace_index', 'error_events', 'events', 'person_ids'] as const;
 export type RowTable = (typeof ROW_TABLES)[number];
 
 /** The rows of one table in one block, RowBinary in the table's ROW_LAYOUT. */
@@ -38,6 +38,11 @@ export const ROW_LAYOUT: Readonly<Record<RowTable, readonly (readonly [string, s
     ['Message', 'String'], ['ExceptionType', 'String'], ['ExceptionValue', 'String'], ['UserId', 'String'], ['UserEmail', 'String'], ['UserIp', 'String'],
     ['UserName', 'String'], ['Tags', 'Map(String, String)'], ['Event', 'String'],
   ],
+  events: [
+    ['tenant', 'String'], ['Timestamp', 'DateTime64(3)'], ['Event', 'String'], ['DistinctId', 'String'], ['AnonymousId', 'String'],
+    ['SessionId', 'String'], ['Uuid', 'String'], ['Properties', 'String'], ['PersonProperties', 'String'], ['Source', 'String'],
+  ],
+  person_ids: [['tenant', 'String'], ['DistinctId', 'String'], ['PersonId', 'String'], ['Properties', 'String'], ['UpdatedAt', 'DateTime64(3)']],
 };
 
 /** The `file()` structure of a table's payload. */

@@ -24,10 +24,10 @@ afterAll(async () => {
 describe('ServerConnection (@clickhouse/client)', () => {
   it('applies migrations idempotently and answers parameterised queries in every read format', async () => {
     const o = { database: 'srv', mode: 'server' as const, cluster: '', metricsRetentionSeconds: 86_400 };
-    expect(await migrate(conn, o)).toEqual([1, 2, 3, 4]);
+    expect(await migrate(conn, o)).toEqual([1, 2, 3, 4, 5]);
     expect(await migrate(conn, o)).toEqual([]);
     const q = render(sql`SELECT name FROM system.tables WHERE database = ${param('String', 'srv')} ORDER BY name`);
-    expect((await conn.query(q, 'TabSeparated')).toString()).toBe('alert_events\nerror_events\nerror_issues\nlogs\nmetadata\nnotification_log\nsamples\nschema_migrations\nseries\nspans\ntrace_index\n');
+    expect((await conn.query(q, 'TabSeparated')).toString()).toBe('alert_events\nerror_events\nerror_issues\nevents\nlogs\nmetadata\nnotification_log\nperson_ids\nsamples\nschema_migrations\nseries\nspans\ntrace_index\n');
     expect((await conn.query(q, 'JSONEachRow')).toString().split('\n')[0]).toBe('{"name":"alert_events"}');
   });
   it('writes and reads the alerting history (JSONEachRow inserts through the client)', () => checkAlertHistory(new AlertHistory(conn, 'srv'), Date.now() - 3_600_000));

@@ -1,5 +1,5 @@
 import type { ChConnection } from './connection.js';
-import { alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
+import { alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, eventsTable, personIdsTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
 import { database, ident, int, param, render, sql, type Fragment } from './sql.js';
 
 /** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
@@ -29,6 +29,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'errors: error_events, error_issues',
     statements: (o) => [errorEventsTable(o), errorIssuesTable()].flatMap((t) => createTable(t, o)),
+  },
+  {
+    version: 5,
+    name: 'product analytics: events, person_ids',
+    statements: (o) => [eventsTable(o), personIdsTable()].flatMap((t) => createTable(t, o)),
   },
 ];
 
@@ -83,7 +88,7 @@ async function alignMergeSettings(conn: ChConnection, o: SchemaOptions): Promise
 }
 
 async function alignTtl(conn: ChConnection, o: SchemaOptions): Promise<void> {
-  for (const def of [samplesTable(o), seriesTable(o), alertEventsTable(o), notificationLogTable(o), logsTable(o), spansTable(o), traceIndexTable(o), errorEventsTable(o)]) {
+  for (const def of [samplesTable(o), seriesTable(o), alertEventsTable(o), notificationLogTable(o), logsTable(o), spansTable(o), traceIndexTable(o), errorEventsTable(o), eventsTable(o)]) {
     const statement = modifyTtl(def, o);
     if (!statement || !def.ttl) continue;
     const table = o.mode === 'cluster' ? `${def.name}_local` : def.name;

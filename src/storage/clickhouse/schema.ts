@@ -19,6 +19,8 @@ export interface SchemaOptions {
   tracesRetentionSeconds?: number;
   /** Error events older than this are dropped by TTL. Seconds. */
   errorsRetentionSeconds?: number;
+  /** Product analytics events older than this are dropped by TTL. Seconds. */
+  eventsRetentionSeconds?: number;
 }
 
 /** Logs and traces are kept 30 days unless configured otherwise. */
@@ -27,7 +29,7 @@ export const DEFAULT_EVENTS_SECONDS = 30 * 86_400;
 /** Alert history is kept a year unless configured otherwise. */
 export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues';
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues' | 'events' | 'person_ids';
 
 interface TableDef {
   name: TableName;
@@ -310,6 +312,53 @@ export function errorIssuesTable(): TableDef {
     engineArgs: sql`UpdatedAt`,
     orderBy: sql`(tenant, Project, Fingerprint)`,
     settings: sql`index_granularity = 8192`,
+  };
+}
+
+/**
+ * Product analytics events (track, page, screen, identify): name, who (distinct and anonymous
+ * id), session, and properties as JSON text. Ordered by name, day and user, so funnels and
+ * retention read each user's events together.
+ */
+export function eventsTable(o: SchemaOptions): TableDef {
+  return {
+    name: 'events',
+    columns: sql`
+  tenant LowCardinality(String),
+  Timestamp DateTime64(3) CODEC(Delta(8), ZSTD(1)),
+  Event LowCardinality(String),
+  DistinctId String CODEC(ZSTD(1)),
+  AnonymousId String CODEC(ZSTD(1)),
+  SessionId String CODEC(ZSTD(1)),
+  Uuid String CODEC(ZSTD(1)),
+  Properties String CODEC(ZSTD(3)),
+  PersonProperties String CODEC(ZSTD(3)),
+  Source LowCardinality(String),
+  INDEX idx_distinct DistinctId TYPE bloom_filter(0.01) GRANULARITY 1`,
+    engine: 'MergeTree',
+    partitionBy: sql`toYYYYMM(Timestamp)`,
+    orderBy: sql`(tenant, Event, toDate(Timestamp), DistinctId, Timestamp)`,
+    ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(o.eventsRetentionSeconds ?? 730 * 86_400)})`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    shardingKey: sql`cityHash64(DistinctId)`,
+  };
+}
+
+/** Who is who: each distinct id's person (identify merges an anonymous id into a known one) and the person's properties. */
+export function personIdsTable(): TableDef {
+  return {
+    name: 'person_ids',
+    columns: sql`
+  tenant LowCardinality(String),
+  DistinctId String,
+  PersonId String,
+  Properties String CODEC(ZSTD(3)),
+  UpdatedAt DateTime64(3)`,
+    engine: 'ReplacingMergeTree',
+    engineArgs: sql`UpdatedAt`,
+    orderBy: sql`(tenant, DistinctId)`,
+    settings: sql`index_granularity = 8192`,
+    shardingKey: sql`cityHash64(DistinctId)`,
   };
 }
 

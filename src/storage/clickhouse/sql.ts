@@ -58,6 +58,7 @@ const IDENTIFIERS = new Set([
   'ServiceName', 'Body', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes',
   'LogAttributes', 'EventName', 'Truncated', 'SpanName', 'SpanKind', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
   'error_events', 'error_issues', 'error_events_local', 'error_issues_local',
+  'events', 'person_ids', 'events_local', 'person_ids_local', 'DistinctId', 'AnonymousId', 'SessionId', 'Uuid', 'Properties', 'PersonProperties', 'Source', 'PersonId',
   'Project', 'EventId', 'Fingerprint', 'Title', 'Culprit', 'Level', 'Platform', 'Release', 'Environment', 'ServerName', 'Message',
   'ExceptionType', 'ExceptionValue', 'UserId', 'UserEmail', 'UserIp', 'UserName', 'Tags', 'Event', 'Status', 'ResolvedInRelease', 'UpdatedAt',
   'Events.Timestamp', 'Events.Name', 'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes', 'Start', 'End',

@@ -55,7 +55,7 @@ describe('ClickHouseStorage on chDB', () => {
 
   it('records migrations once', async () => {
     const out = await conn.query(render(sql`SELECT count() FROM t1.schema_migrations`), 'TabSeparated');
-    expect(out.toString().trim()).toBe('4');
+    expect(out.toString().trim()).toBe('5');
   });
 
   it('selects series and samples by matchers, scoped by tenant', async () => {

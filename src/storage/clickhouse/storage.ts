@@ -1,8 +1,9 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, IssueQuery, IssueSummary, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
+import { AnalyticsRead } from './analytics-read.js';
 import { ErrorsRead } from './errors-read.js';
 import { LogsRead } from './logs-read.js';
 import { StreamsRead } from './streams-read.js';
@@ -21,6 +22,7 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly traces: TracesRead;
   private readonly streamsRead: StreamsRead;
   private readonly errors: ErrorsRead;
+  private readonly analytics: AnalyticsRead;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
@@ -31,6 +33,7 @@ export class ClickHouseStorage implements MetricsStorage {
     this.traces = new TracesRead(conn, schema.database);
     this.streamsRead = new StreamsRead(conn, schema.database);
     this.errors = new ErrorsRead(conn, schema.database);
+    this.analytics = new AnalyticsRead(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -159,6 +162,18 @@ export class ClickHouseStorage implements MetricsStorage {
 
   setIssueStatus(tenant: string, project: string, fingerprint: string, status: 'unresolved' | 'resolved' | 'ignored', release: string, at: number): Promise<void> {
     return this.errors.setIssueStatus(tenant, project, fingerprint, status, release, at);
+  }
+
+  trend(tenant: string, q: TrendQuery): Promise<{ time: number; breakdown: string; value: number }[]> {
+    return this.analytics.trend(tenant, q);
+  }
+
+  funnel(tenant: string, q: FunnelQuery): Promise<FunnelResult[]> {
+    return this.analytics.funnel(tenant, q);
+  }
+
+  retention(tenant: string, q: RetentionQuery): Promise<{ cohort: number; size: number; returned: number[] }[]> {
+    return this.analytics.retention(tenant, q);
   }
 
   async health(): Promise<StorageHealth> {
