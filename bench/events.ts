@@ -63,7 +63,7 @@ export async function getJson(base: string, path: string): Promise<unknown> {
 }
 
 /** Bytes on disk of `tables` after OPTIMIZE FINAL, read from the stopped server's chDB directory. */
-export async function tableBytes(dataDir: string, tables: readonly ('logs' | 'spans' | 'trace_index')[]): Promise<Record<string, number>> {
+export async function tableBytes(dataDir: string, tables: readonly ('logs' | 'spans' | 'trace_index' | 'events')[]): Promise<Record<string, number>> {
   const conn = new ChdbConnection({ path: join(dataDir, 'chdb'), maxServerMemoryBytes: 2 * 1024 ** 3, maxQueryMemoryBytes: 1024 ** 3 });
   const out: Record<string, number> = {};
   for (const t of tables) {
