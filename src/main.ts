@@ -132,6 +132,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const tenant = config.server.defaultTenant;
   const history = new HistoryWriter(storage, tenant, (err) => { log.warn({ err: err.message }, 'alert history write failed; retrying'); });
+  /** Counts accepted and refused log records, spans, error and analytics events per signal. */
+  const countEvents = (signal: string) => (accepted: number, rejected: number) => {
+    telemetry.ingestedEvents.inc({ signal }, accepted);
+    if (rejected > 0) telemetry.rejectedEvents.inc({ signal }, rejected);
+  };
   const spanMetrics = new SpanMetrics();
   const errorMetrics = new ErrorMetrics();
   /** Writes cumulative counters (span and error metrics) as samples at the current time. */
@@ -153,20 +158,14 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     limits: config.events,
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    record: (signal, accepted, rejected) => {
-      telemetry.ingestedEvents.inc({ signal }, accepted);
-      if (rejected > 0) telemetry.rejectedEvents.inc({ signal }, rejected);
-    },
+    record: (signal, accepted, rejected) => { countEvents(signal)(accepted, rejected); },
   });
   const lokiIngest = new LokiIngest({
     sink,
     limits: config.events,
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    record: (accepted, rejected) => {
-      telemetry.ingestedEvents.inc({ signal: 'logs' }, accepted);
-      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'logs' }, rejected);
-    },
+    record: countEvents('logs'),
   });
   const sentry = new SentryIngest({
     sink,
@@ -178,10 +177,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     maxAgeMs: config.events.maxAgeMs,
     maxFutureMs: config.events.maxFutureMs,
     now,
-    record: (accepted, rejected) => {
-      telemetry.ingestedEvents.inc({ signal: 'errors' }, accepted);
-      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'errors' }, rejected);
-    },
+    record: countEvents('errors'),
   });
   const capture = new CaptureIngest({
     sink,
@@ -190,10 +186,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     maxFutureMs: config.events.maxFutureMs,
     maxPropertiesBytes: config.analytics.maxPropertiesBytes,
     now,
-    record: (accepted, rejected) => {
-      telemetry.ingestedEvents.inc({ signal: 'analytics' }, accepted);
-      if (rejected > 0) telemetry.rejectedEvents.inc({ signal: 'analytics' }, rejected);
-    },
+    record: countEvents('analytics'),
   });
   const amAlerts = new AlertStore((c) => {
     history.event({ time: c.at, rule: c.alert.labels.alertname ?? '', group: '', fingerprint: c.fingerprint, labels: c.alert.labels, state: c.state, previous: c.state === 'firing' ? 'inactive' : 'firing', value: Number.NaN, activeAt: c.alert.startsAt, source: 'api' });
