@@ -66,7 +66,7 @@ export class AnalyticsRead implements AnalyticsReader {
   async trend(tenant: string, q: TrendQuery): Promise<{ time: number; breakdown: string; value: number }[]> {
     // `*` is any event (active users).
     const where = [...(q.event === '*' ? [] : [sql`e.Event = ${param('String', q.event)}`]), ...q.filters.map(filterCondition)];
-    const value = q.measure === 'count' ? sql`count()` : q.measure === 'users' ? sql`uniqExact(person)`
+    const value = q.measure === 'count' ? sql`count()` : q.measure === 'users' ? sql`uniqCombined(person)`
       : q.measure === 'sum' ? sql`sum(${numberProp(q.property ?? '')})` : sql`avg(${numberProp(q.property ?? '')})`;
     const breakdown = q.breakdown ? prop(q.breakdown) : sql`''`;
     const rows = await this.rows<{ time: string; breakdown: string; value: number | string }>(sql`
@@ -100,23 +100,22 @@ SELECT breakdown, level, count() AS people FROM (
     const periodMs = { day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 }[q.period];
     const returns = { start: q.range.start, end: q.range.end + q.periods * periodMs };
     const unit = { day: sql`day`, week: sql`week`, month: sql`month` }[q.period];
-    const rows = await this.rows<{ cohort: string; k: number; people: string }>(sql`
-SELECT toUnixTimestamp64Milli(toDateTime64(s.cohort, 3)) AS cohort, dateDiff('${unit}', s.cohort, r.p) AS k, uniqExact(s.person) AS people
+    // Per person: the cohort and the periods (relative to it) with a return event; then per
+    // cohort: people, and for each period how many of them came back — one pass over each side.
+    const rows = await this.rows<{ cohort: string; size: string; returned: string[] }>(sql`
+SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, count() AS size,
+  sumForEach(arrayMap(i -> toUInt64(has(ks, i)), range(${param('UInt32', q.periods)}))) AS returned
 FROM (
-  SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`])} GROUP BY person
-) AS s
-LEFT JOIN (
-  SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`])}
-) AS r ON s.person = r.person
-GROUP BY cohort, k ORDER BY cohort, k`);
-    const sizes = await this.rows<{ cohort: string; size: string }>(sql`
-SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, count() AS size FROM (
-  SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`])} GROUP BY person
+  SELECT s.person, s.cohort AS cohort, groupArrayIf(dateDiff('${unit}', s.cohort, r.p), r.person != '') AS ks
+  FROM (
+    SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`])} GROUP BY person
+  ) AS s
+  LEFT JOIN (
+    SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`])}
+  ) AS r ON s.person = r.person
+  GROUP BY s.person, cohort
 ) GROUP BY cohort ORDER BY cohort`);
-    return sizes.map((s) => {
-      const returned = new Array<number>(q.periods).fill(0);
-      for (const r of rows) if (r.cohort === s.cohort && r.k >= 0 && r.k < q.periods) returned[r.k] = Number(r.people);
-      return { cohort: Number(s.cohort), size: Number(s.size), returned };
-    });
+    return rows.map((r) => ({ cohort: Number(r.cohort), size: Number(r.size), returned: r.returned.map(Number) }));
   }
+
 }
