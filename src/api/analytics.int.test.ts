@@ -88,4 +88,17 @@ describe('product analytics', () => {
     expect(await none.json()).toMatchObject({ code: 'SAMPLES_REJECTED', error: expect.stringContaining('missing userId or anonymousId') as unknown });
     expect((await fetch(`${server.url}/batch/`, { method: 'POST', body: '{nope' })).status).toBe(400);
   });
+
+  it('gives the same answers for a tenant without identify merges (no person join)', async () => {
+    const h = { 'X-Scope-OrgID': 'plain' };
+    const batch = [['a', 'signup', 0], ['a', 'purchase', 1], ['b', 'signup', 0], ['c', 'signup', 1], ['c', 'purchase', 9]].map(([id, event, hours]) => ({ event, distinct_id: id, timestamp: at(0, hours as number).toISOString() }));
+    expect((await fetch(`${server.url}/batch`, { method: 'POST', headers: h, body: JSON.stringify({ batch }) })).status).toBe(200);
+    const post = async (body: unknown) => ((await (await fetch(`${server.url}/api/v1/analytics/funnel`, { method: 'POST', headers: h, body: JSON.stringify(body) })).json()) as { data: { steps: { count: number }[] }[] }).data;
+    const funnel = await eventually(() => post({ steps: [{ event: 'signup' }, { event: 'purchase' }], window: '1h', start: Math.floor((base - DAY) / 1000) }), (r) => r[0]?.steps[0]?.count === 3, 'the plain tenant');
+    expect(funnel[0]!.steps.map((x) => x.count)).toEqual([3, 1]);
+    const users = (await (await fetch(`${server.url}/api/v1/analytics/active-users?interval=month&${range}`, { headers: h })).json()) as { data: { value: number }[] };
+    expect(users.data.reduce((n, p) => n + p.value, 0)).toBe(3);
+    const cohorts = (await (await fetch(`${server.url}/api/v1/analytics/retention?start_event=signup&return_event=purchase&period=day&periods=2&${range}`, { headers: h })).json()) as { data: { size: number; returned: number[] }[] };
+    expect(cohorts.data).toEqual([expect.objectContaining({ size: 3, returned: [2, 0] })]);
+  });
 });

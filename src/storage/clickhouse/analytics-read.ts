@@ -50,9 +50,24 @@ export class AnalyticsRead implements AnalyticsReader {
     return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
   }
 
+  /** Whether any distinct id of the tenant was merged into another person (else no join is needed). */
+  private async merges(tenant: string): Promise<boolean> {
+    const [r] = await this.rows<{ n: string }>(sql`
+SELECT count() AS n FROM ${database(this.db)}.${ident('person_ids')} WHERE ${ident('tenant')} = ${param('String', tenant)} AND ${ident('PersonId')} != ${ident('DistinctId')} LIMIT 1`);
+    return Number(r?.n ?? 0) > 0;
+  }
+
   /** Events of the tenant in the range with their person: a subquery to select from. */
-  private events(tenant: string, range: { start: number; end: number }, where: Fragment[]): Fragment {
+  private events(tenant: string, range: { start: number; end: number }, where: Fragment[], merged = true): Fragment {
     const t = param('String', tenant);
+    if (!merged) {
+      return sql`(
+  SELECT e.Timestamp AS Timestamp, e.Event AS Event, e.Properties AS Properties, e.DistinctId AS person
+  FROM ${database(this.db)}.${ident('events')} AS e
+  WHERE e.tenant = ${t} AND e.Timestamp >= fromUnixTimestamp64Milli(${param('Int64', range.start)}) AND e.Timestamp <= fromUnixTimestamp64Milli(${param('Int64', range.end)})
+    AND ${all(where)}
+)`;
+    }
     return sql`(
   SELECT e.Timestamp AS Timestamp, e.Event AS Event, e.Properties AS Properties, if(p.PersonId = '', e.DistinctId, p.PersonId) AS person
   FROM ${database(this.db)}.${ident('events')} AS e
@@ -69,9 +84,10 @@ export class AnalyticsRead implements AnalyticsReader {
     const value = q.measure === 'count' ? sql`count()` : q.measure === 'users' ? sql`uniqCombined(person)`
       : q.measure === 'sum' ? sql`sum(${numberProp(q.property ?? '')})` : sql`avg(${numberProp(q.property ?? '')})`;
     const breakdown = q.breakdown ? prop(q.breakdown) : sql`''`;
+    const merged = q.measure === 'users' && (await this.merges(tenant));
     const rows = await this.rows<{ time: string; breakdown: string; value: number | string }>(sql`
 SELECT toUnixTimestamp64Milli(toDateTime64(${bucket(q.interval, sql`Timestamp`)}, 3)) AS time, ${breakdown} AS breakdown, ${value} AS value
-FROM ${this.events(tenant, q.range, where)} GROUP BY time, breakdown ORDER BY time, breakdown`);
+FROM ${this.events(tenant, q.range, where, merged)} GROUP BY time, breakdown ORDER BY time, breakdown`);
     return rows.map((r) => ({ time: Number(r.time), breakdown: r.breakdown, value: Number(r.value) }));
   }
 
@@ -83,7 +99,7 @@ FROM ${this.events(tenant, q.range, where)} GROUP BY time, breakdown ORDER BY ti
 SELECT breakdown, level, count() AS people FROM (
   SELECT person, ${breakdown} AS breakdown,
     windowFunnel(${param('UInt64', q.windowMs)})(toUInt64(toUnixTimestamp64Milli(Timestamp)), ${join(steps, sql`, `)}) AS level
-  FROM ${this.events(tenant, q.range, [sql`e.Event IN ${param('Array(String)', [...new Set(q.steps.map((s) => s.event))])}`])}
+  FROM ${this.events(tenant, q.range, [sql`e.Event IN ${param('Array(String)', [...new Set(q.steps.map((s) => s.event))])}`], await this.merges(tenant))}
   GROUP BY person
 ) WHERE level > 0 GROUP BY breakdown, level ORDER BY breakdown, level`);
     const byBreakdown = new Map<string, number[]>();
@@ -100,6 +116,7 @@ SELECT breakdown, level, count() AS people FROM (
     const periodMs = { day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 }[q.period];
     const returns = { start: q.range.start, end: q.range.end + q.periods * periodMs };
     const unit = { day: sql`day`, week: sql`week`, month: sql`month` }[q.period];
+    const merged = await this.merges(tenant);
     // Per person: the cohort and the periods (relative to it) with a return event; then per
     // cohort: people, and for each period how many of them came back — one pass over each side.
     const rows = await this.rows<{ cohort: string; size: string; returned: string[] }>(sql`
@@ -108,10 +125,10 @@ SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, count() AS siz
 FROM (
   SELECT s.person, s.cohort AS cohort, groupArrayIf(dateDiff('${unit}', s.cohort, r.p), r.person != '') AS ks
   FROM (
-    SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`])} GROUP BY person
+    SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`], merged)} GROUP BY person
   ) AS s
   LEFT JOIN (
-    SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`])}
+    SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`], merged)}
   ) AS r ON s.person = r.person
   GROUP BY s.person, cohort
 ) GROUP BY cohort ORDER BY cohort`);
