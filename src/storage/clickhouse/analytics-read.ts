@@ -117,13 +117,13 @@ SELECT breakdown, level, count() AS people FROM (
     const returns = { start: q.range.start, end: q.range.end + q.periods * periodMs };
     const unit = { day: sql`day`, week: sql`week`, month: sql`month` }[q.period];
     const merged = await this.merges(tenant);
-    // Per person: the cohort and the periods (relative to it) with a return event; then per
-    // cohort: people, and for each period how many of them came back — one pass over each side.
-    const rows = await this.rows<{ cohort: string; size: string; returned: string[] }>(sql`
-SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, count() AS size,
-  sumForEach(arrayMap(i -> toUInt64(has(ks, i)), range(${param('UInt32', q.periods)}))) AS returned
+    // Per person: the cohort and the distinct periods (relative to it) with a return event, plus
+    // −1 standing for the person itself; counted per cohort and period: one pass over each side.
+    const rows = await this.rows<{ cohort: string; k: number; people: string }>(sql`
+SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, k, count() AS people
 FROM (
-  SELECT s.person, s.cohort AS cohort, groupArrayIf(dateDiff('${unit}', s.cohort, r.p), r.person != '') AS ks
+  SELECT s.person, s.cohort AS cohort,
+    arrayJoin(arrayConcat([-1], arrayFilter(x -> x >= 0 AND x < ${param('Int64', q.periods)}, arrayDistinct(groupArrayIf(dateDiff('${unit}', s.cohort, r.p), r.person != ''))))) AS k
   FROM (
     SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`], merged)} GROUP BY person
   ) AS s
@@ -131,8 +131,14 @@ FROM (
     SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`], merged)}
   ) AS r ON s.person = r.person
   GROUP BY s.person, cohort
-) GROUP BY cohort ORDER BY cohort`);
-    return rows.map((r) => ({ cohort: Number(r.cohort), size: Number(r.size), returned: r.returned.map(Number) }));
+) GROUP BY cohort, k ORDER BY cohort, k`);
+    const cohorts = new Map<string, { size: number; returned: number[] }>();
+    for (const r of rows) {
+      const c = cohorts.get(r.cohort) ?? { size: 0, returned: new Array<number>(q.periods).fill(0) };
+      cohorts.set(r.cohort, c);
+      if (r.k < 0) c.size = Number(r.people);
+      else c.returned[r.k] = Number(r.people);
+    }
+    return [...cohorts].map(([cohort, c]) => ({ cohort: Number(cohort), ...c }));
   }
-
 }

@@ -1,0 +1,55 @@
+import type { TimeRange } from './interface.js';
+
+/** A condition on an event property (nested keys joined with `.`). */
+export interface PropertyFilter {
+  readonly key: string;
+  readonly op: '=' | '!=' | '=~' | '!~' | '>' | '>=' | '<' | '<=' | 'exists';
+  readonly value: string;
+}
+
+export type Interval = 'hour' | 'day' | 'week' | 'month';
+
+export interface TrendQuery {
+  readonly event: string;
+  readonly range: TimeRange;
+  readonly interval: Interval;
+  /** Events, unique people, or the sum / average of a numeric `property`. */
+  readonly measure: 'count' | 'users' | 'sum' | 'avg';
+  readonly property?: string;
+  readonly breakdown?: string;
+  readonly filters: readonly PropertyFilter[];
+}
+
+export interface FunnelQuery {
+  readonly steps: readonly { event: string; filters: readonly PropertyFilter[] }[];
+  readonly range: TimeRange;
+  /** Each person must complete the steps, in order, within this long of the first. */
+  readonly windowMs: number;
+  /** A property of the first step's event to split by. */
+  readonly breakdown?: string;
+}
+
+export interface FunnelResult {
+  readonly breakdown: string;
+  /** People who reached each step (in order, within the window). */
+  readonly counts: readonly number[];
+}
+
+export interface RetentionQuery {
+  /** The event that puts a person into the cohort of its period (their first in the range). */
+  readonly startEvent: string;
+  /** The event that counts as coming back. */
+  readonly returnEvent: string;
+  readonly period: 'day' | 'week' | 'month';
+  readonly periods: number;
+  /** Cohorts are formed from start events in this range. */
+  readonly range: TimeRange;
+}
+
+export interface AnalyticsReader {
+  /** One value per interval start (ms) and breakdown value ('' without breakdown). */
+  trend(tenant: string, q: TrendQuery): Promise<{ time: number; breakdown: string; value: number }[]>;
+  funnel(tenant: string, q: FunnelQuery): Promise<FunnelResult[]>;
+  /** Per cohort (period start, ms): its size and how many of it did the return event in period 0, 1, … */
+  retention(tenant: string, q: RetentionQuery): Promise<{ cohort: number; size: number; returned: number[] }[]>;
+}
