@@ -117,21 +117,20 @@ SELECT breakdown, level, count() AS people FROM (
     const returns = { start: q.range.start, end: q.range.end + q.periods * periodMs };
     const unit = { day: sql`day`, week: sql`week`, month: sql`month` }[q.period];
     const merged = await this.merges(tenant);
-    // Per person: the cohort and the distinct periods (relative to it) with a return event, plus
-    // −1 standing for the person itself; counted per cohort and period: one pass over each side.
+    // One pass over both events: per person, the cohort (first start event in the range) and the
+    // distinct periods with a return event; −1 stands for the person itself (the cohort size).
+    const b = bucket(q.period, sql`Timestamp`);
+    const isStart = sql`Event = ${param('String', q.startEvent)} AND Timestamp <= fromUnixTimestamp64Milli(${param('Int64', q.range.end)})`;
     const rows = await this.rows<{ cohort: string; k: number; people: string }>(sql`
-SELECT toUnixTimestamp64Milli(toDateTime64(cohort, 3)) AS cohort, k, count() AS people
+SELECT toUnixTimestamp64Milli(toDateTime64(first, 3)) AS cohort, k, count() AS people
 FROM (
-  SELECT s.person, s.cohort AS cohort,
-    arrayJoin(arrayConcat([-1], arrayFilter(x -> x >= 0 AND x < ${param('Int64', q.periods)}, arrayDistinct(groupArrayIf(dateDiff('${unit}', s.cohort, r.p), r.person != ''))))) AS k
-  FROM (
-    SELECT person, min(${bucket(q.period, sql`Timestamp`)}) AS cohort FROM ${this.events(tenant, q.range, [sql`e.Event = ${param('String', q.startEvent)}`], merged)} GROUP BY person
-  ) AS s
-  LEFT JOIN (
-    SELECT DISTINCT person, ${bucket(q.period, sql`Timestamp`)} AS p FROM ${this.events(tenant, returns, [sql`e.Event = ${param('String', q.returnEvent)}`], merged)}
-  ) AS r ON s.person = r.person
-  GROUP BY s.person, cohort
-) GROUP BY cohort, k ORDER BY cohort, k`);
+  SELECT person, minIf(${b}, ${isStart}) AS first, groupUniqArrayIf(${b}, Event = ${param('String', q.returnEvent)}) AS ps
+  FROM ${this.events(tenant, returns, [sql`e.Event IN ${param('Array(String)', [q.startEvent, q.returnEvent])}`], merged)}
+  GROUP BY person
+  HAVING countIf(${isStart}) > 0
+)
+ARRAY JOIN arrayConcat([-1], arrayFilter(x -> x >= 0 AND x < ${param('Int64', q.periods)}, arrayMap(p -> dateDiff('${unit}', first, p), ps))) AS k
+GROUP BY cohort, k ORDER BY cohort, k`);
     const cohorts = new Map<string, { size: number; returned: number[] }>();
     for (const r of rows) {
       const c = cohorts.get(r.cohort) ?? { size: 0, returned: new Array<number>(q.periods).fill(0) };
