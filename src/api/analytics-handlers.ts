@@ -98,6 +98,30 @@ export function analyticsHandlers(d: { capture: CaptureIngest; analytics: Analyt
       })));
     },
 
+    /** GET /api/v1/analytics/journey?distinct_id=&limit= — a person's events in order, numbered by session (default range: 30 days). */
+    journey: async (req: ApiRequest): Promise<ApiResponse> => ok(await d.analytics.journey(req.tenant, required(single(req, 'distinct_id'), 'distinct_id'), range(req, 30), Math.min(limitOf(req, 1000), 10_000))),
+
+    /** GET /api/v1/analytics/paths?event=&direction=after|before&steps=3&limit=20 — the most common next (or previous) events. */
+    paths: async (req: ApiRequest): Promise<ApiResponse> => {
+      const steps = Number(single(req, 'steps') ?? '3');
+      if (!Number.isInteger(steps) || steps < 1 || steps > 10) throw new ApiError('BAD_PARAMETER', 'invalid parameter "steps": 1 to 10');
+      return ok(await d.analytics.paths(req.tenant, {
+        event: required(single(req, 'event'), 'event'), direction: oneOf(single(req, 'direction'), 'direction', ['after', 'before'] as const, 'after'), steps, range: range(req, 30), limit: Math.min(limitOf(req, 20), 1000),
+      }));
+    },
+
+    /** GET /api/v1/analytics/features?event=a&event=b — uses, people and adoption (share of active people) per feature event. */
+    features: async (req: ApiRequest): Promise<ApiResponse> => {
+      const events = (req.query.get('event') ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+      if (events.length === 0) throw new ApiError('BAD_PARAMETER', 'missing parameter "event" (one per feature)');
+      return ok(await d.analytics.features(req.tenant, events, range(req, 30)));
+    },
+
+    /** GET /api/v1/analytics/stickiness?event=&interval=day|week — people by the number of days (weeks) they did the event. */
+    stickiness: async (req: ApiRequest): Promise<ApiResponse> => ok(await d.analytics.stickiness(
+      req.tenant, required(single(req, 'event'), 'event'), oneOf(single(req, 'interval'), 'interval', ['day', 'week'] as const, 'day'), range(req, 30),
+    )),
+
     /** GET /api/v1/analytics/retention?start_event=&return_event=&period=day|week|month&periods= */
     retention: async (req: ApiRequest): Promise<ApiResponse> => {
       const startEvent = required(single(req, 'start_event'), 'start_event');
@@ -110,6 +134,13 @@ export function analyticsHandlers(d: { capture: CaptureIngest; analytics: Analyt
       return ok(cohorts.map((c) => ({ ...c, rates: c.returned.map((n) => (c.size ? n / c.size : 0)) })));
     },
   };
+}
+
+function limitOf(req: ApiRequest, fallback: number): number {
+  const v = single(req, 'limit');
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ApiError('BAD_PARAMETER', 'invalid parameter "limit": a positive integer');
+  return Number(v);
 }
 
 function parseWindow(text: string): number {

@@ -101,4 +101,21 @@ describe('product analytics', () => {
     const cohorts = (await (await fetch(`${server.url}/api/v1/analytics/retention?start_event=signup&return_event=purchase&period=day&periods=2&${range}`, { headers: h })).json()) as { data: { size: number; returned: number[] }[] };
     expect(cohorts.data).toEqual([expect.objectContaining({ size: 3, returned: [2, 0] })]);
   });
+
+  it('answers journeys, paths, feature usage and stickiness', async () => {
+    type Step = { event: string; session: number; time: number };
+    const journey = (await get(`/api/v1/analytics/journey?distinct_id=anon-9&${range}`)) as Step[];
+    expect(journey.map((j) => j.event)).toEqual(['signup', 'purchase', '$identify']); // the anonymous visitor's whole journey as u4 (identify sent last, at arrival time)
+    const u1 = (await get(`/api/v1/analytics/journey?distinct_id=u1&${range}`)) as Step[];
+    expect(u1.map((j) => `${j.event}#${j.session}`)).toEqual(['signup#1', 'add_to_cart#2', 'purchase#3', '$pageview#4']);
+    const after = (await get(`/api/v1/analytics/paths?event=signup&steps=2&${range}`)) as { path: string[]; people: number }[];
+    expect(after).toEqual(expect.arrayContaining([{ path: ['add_to_cart', 'purchase'], people: 1 }, { path: ['add_to_cart'], people: 1 }]));
+    const before = (await get(`/api/v1/analytics/paths?event=purchase&direction=before&steps=2&${range}`)) as { path: string[]; people: number }[];
+    expect(before).toEqual(expect.arrayContaining([{ path: ['signup', 'add_to_cart'], people: 1 }]));
+    const features = (await get(`/api/v1/analytics/features?event=add_to_cart,purchase&${range}`)) as { event: string; uses: number; users: number; adoption: number }[];
+    expect(features.map((f) => [f.event, f.uses, f.users])).toEqual([['add_to_cart', 2, 2], ['purchase', 2, 2]]);
+    expect(features[0]!.adoption).toBeCloseTo(2 / 6);
+    const sticky = (await get(`/api/v1/analytics/stickiness?event=signup&${range}`)) as { periods: number; people: number }[];
+    expect(sticky).toEqual([{ periods: 1, people: 5 }]);
+  });
 });

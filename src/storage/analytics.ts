@@ -46,7 +46,23 @@ export interface RetentionQuery {
   readonly range: TimeRange;
 }
 
+/** One event of a person's journey; `session` numbers the person's sessions from 1. */
+export interface JourneyStep {
+  readonly time: number;
+  readonly event: string;
+  readonly session: number;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
 export interface AnalyticsReader {
+  /** A person's events in time order (all their merged ids), sessions split after 30 minutes without an event (or by session id). */
+  journey(tenant: string, distinctId: string, range: TimeRange, limit: number): Promise<JourneyStep[]>;
+  /** The most common sequences of `steps` events right after (or before) each person's first `event` in the range. */
+  paths(tenant: string, q: { event: string; direction: 'after' | 'before'; steps: number; range: TimeRange; limit: number }): Promise<{ path: string[]; people: number }[]>;
+  /** Per event: uses, unique people, and the share of the range's active people who used it. */
+  features(tenant: string, events: readonly string[], range: TimeRange): Promise<{ event: string; uses: number; users: number; adoption: number }[]>;
+  /** How many people did the event on 1, 2, … distinct days (or weeks) of the range. */
+  stickiness(tenant: string, event: string, interval: 'day' | 'week', range: TimeRange): Promise<{ periods: number; people: number }[]>;
   /** One value per interval start (ms) and breakdown value ('' without breakdown). */
   trend(tenant: string, q: TrendQuery): Promise<{ time: number; breakdown: string; value: number }[]>;
   funnel(tenant: string, q: FunnelQuery): Promise<FunnelResult[]>;

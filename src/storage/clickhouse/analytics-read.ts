@@ -1,4 +1,4 @@
-import type { AnalyticsReader, FunnelQuery, FunnelResult, Interval, PropertyFilter, RetentionQuery, TrendQuery } from '../interface.js';
+import type { AnalyticsReader, FunnelQuery, FunnelResult, Interval, JourneyStep, PropertyFilter, RetentionQuery, TrendQuery } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { all } from './event-filters.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
@@ -139,5 +139,64 @@ GROUP BY cohort, k ORDER BY cohort, k`);
       else c.returned[r.k] = Number(r.people);
     }
     return [...cohorts].map(([cohort, c]) => ({ cohort: Number(cohort), ...c }));
+  }
+
+  async journey(tenant: string, distinctId: string, range: { start: number; end: number }, limit: number): Promise<JourneyStep[]> {
+    const t = param('String', tenant);
+    // The person behind the id, and every id merged into that person.
+    const ids = await this.rows<{ id: string }>(sql`
+WITH (SELECT if(argMax(PersonId, UpdatedAt) = '', ${param('String', distinctId)}, argMax(PersonId, UpdatedAt)) FROM ${database(this.db)}.${ident('person_ids')} WHERE ${ident('tenant')} = ${t} AND ${ident('DistinctId')} = ${param('String', distinctId)}) AS who
+SELECT DISTINCT id FROM (
+  SELECT arrayJoin([${param('String', distinctId)}, who]) AS id
+  UNION ALL
+  SELECT DistinctId AS id FROM ${database(this.db)}.${ident('person_ids')} WHERE ${ident('tenant')} = ${t} GROUP BY DistinctId HAVING argMax(PersonId, UpdatedAt) = who
+) WHERE id != ''`);
+    const rows = await this.rows<{ t: string; Event: string; SessionId: string; Properties: string }>(sql`
+SELECT toUnixTimestamp64Milli(Timestamp) AS t, Event, SessionId, Properties FROM ${database(this.db)}.${ident('events')}
+WHERE ${ident('tenant')} = ${t} AND ${ident('DistinctId')} IN ${param('Array(String)', ids.map((i) => i.id))}
+  AND ${ident('Timestamp')} >= fromUnixTimestamp64Milli(${param('Int64', range.start)}) AND ${ident('Timestamp')} <= fromUnixTimestamp64Milli(${param('Int64', range.end)})
+ORDER BY ${ident('Timestamp')} LIMIT ${param('UInt32', limit)}`);
+    let session = 0;
+    let last = -Infinity;
+    let lastId = '';
+    return rows.map((r) => {
+      const time = Number(r.t);
+      if (time - last > 30 * 60_000 || (r.SessionId !== '' && r.SessionId !== lastId)) session++;
+      last = time;
+      lastId = r.SessionId;
+      return { time, event: r.Event, session, properties: JSON.parse(r.Properties) as Record<string, unknown> };
+    });
+  }
+
+  async paths(tenant: string, q: { event: string; direction: 'after' | 'before'; steps: number; range: { start: number; end: number }; limit: number }): Promise<{ path: string[]; people: number }[]> {
+    const merged = await this.merges(tenant);
+    const n = param('Int64', q.steps);
+    const slice = q.direction === 'after'
+      ? sql`arraySlice(events, at + 1, ${n})`
+      : sql`arraySlice(events, greatest(1, at - ${n}), least(${n}, at - 1))`;
+    const rows = await this.rows<{ path: string[]; people: string }>(sql`
+SELECT path, count() AS people FROM (
+  SELECT arrayMap(x -> x.2, arraySort(x -> x.1, groupArray((Timestamp, Event)))) AS events, indexOf(events, ${param('String', q.event)}) AS at, ${slice} AS path
+  FROM ${this.events(tenant, q.range, [], merged)} GROUP BY person HAVING at > 0 AND length(path) > 0
+) GROUP BY path ORDER BY people DESC, path LIMIT ${param('UInt32', q.limit)}`);
+    return rows.map((r) => ({ path: r.path, people: Number(r.people) }));
+  }
+
+  async features(tenant: string, events: readonly string[], range: { start: number; end: number }): Promise<{ event: string; uses: number; users: number; adoption: number }[]> {
+    const merged = await this.merges(tenant);
+    const rows = await this.rows<{ Event: string; uses: string; users: string; active: string }>(sql`
+SELECT Event, uses, users, active FROM (
+  SELECT Event, count() AS uses, uniqCombined(person) AS users FROM ${this.events(tenant, range, [sql`e.Event IN ${param('Array(String)', [...events])}`], merged)} GROUP BY Event
+) AS f CROSS JOIN (SELECT uniqCombined(person) AS active FROM ${this.events(tenant, range, [], merged)}) AS a ORDER BY Event`);
+    return rows.map((r) => ({ event: r.Event, uses: Number(r.uses), users: Number(r.users), adoption: Number(r.active) ? Number(r.users) / Number(r.active) : 0 }));
+  }
+
+  async stickiness(tenant: string, event: string, interval: 'day' | 'week', range: { start: number; end: number }): Promise<{ periods: number; people: number }[]> {
+    const merged = await this.merges(tenant);
+    const rows = await this.rows<{ periods: string; people: string }>(sql`
+SELECT periods, count() AS people FROM (
+  SELECT person, uniqExact(${bucket(interval, sql`Timestamp`)}) AS periods FROM ${this.events(tenant, range, [sql`e.Event = ${param('String', event)}`], merged)} GROUP BY person
+) GROUP BY periods ORDER BY periods`);
+    return rows.map((r) => ({ periods: Number(r.periods), people: Number(r.people) }));
   }
 }

@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
@@ -174,6 +174,22 @@ export class ClickHouseStorage implements MetricsStorage {
 
   retention(tenant: string, q: RetentionQuery): Promise<{ cohort: number; size: number; returned: number[] }[]> {
     return this.analytics.retention(tenant, q);
+  }
+
+  journey(tenant: string, distinctId: string, range: TimeRange, limit: number): Promise<JourneyStep[]> {
+    return this.analytics.journey(tenant, distinctId, range, limit);
+  }
+
+  paths(tenant: string, q: { event: string; direction: 'after' | 'before'; steps: number; range: TimeRange; limit: number }): Promise<{ path: string[]; people: number }[]> {
+    return this.analytics.paths(tenant, q);
+  }
+
+  features(tenant: string, events: readonly string[], range: TimeRange): Promise<{ event: string; uses: number; users: number; adoption: number }[]> {
+    return this.analytics.features(tenant, events, range);
+  }
+
+  stickiness(tenant: string, event: string, interval: 'day' | 'week', range: TimeRange): Promise<{ periods: number; people: number }[]> {
+    return this.analytics.stickiness(tenant, event, interval, range);
   }
 
   async health(): Promise<StorageHealth> {
