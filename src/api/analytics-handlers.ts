@@ -1,5 +1,5 @@
 import type { CaptureIngest, CaptureResult } from '../ingest/analytics/capture.js';
-import type { AnalyticsReader, Interval, PropertyFilter } from '../storage/interface.js';
+import type { AiReader, AnalyticsReader, Interval, PropertyFilter } from '../storage/interface.js';
 import { ApiError } from './errors.js';
 import { jsonBody, single, timeRange } from './params.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
@@ -32,7 +32,7 @@ function required(v: string | undefined, name: string): string {
 }
 
 /** The capture endpoints (PostHog and Segment clients) and the analytics queries. */
-export function analyticsHandlers(d: { capture: CaptureIngest; analytics: AnalyticsReader; now: () => number }) {
+export function analyticsHandlers(d: { capture: CaptureIngest; analytics: AnalyticsReader & AiReader; now: () => number }) {
   const posthogAnswer = (r: CaptureResult): ApiResponse => ({ body: { status: 1, ...(r.rejected > 0 ? { rejected: r.rejected, errors: r.errors } : {}) } });
   const segmentAnswer = (r: CaptureResult): ApiResponse => ({ body: { success: true, ...(r.rejected > 0 ? { rejected: r.rejected, errors: r.errors } : {}) } });
   const segment = (type?: string) => async (req: ApiRequest) => segmentAnswer(await d.capture.segment(req.tenant, req.body, header(req, 'content-encoding'), type));
@@ -121,6 +121,12 @@ export function analyticsHandlers(d: { capture: CaptureIngest; analytics: Analyt
     stickiness: async (req: ApiRequest): Promise<ApiResponse> => ok(await d.analytics.stickiness(
       req.tenant, required(single(req, 'event'), 'event'), oneOf(single(req, 'interval'), 'interval', ['day', 'week'] as const, 'day'), range(req, 30),
     )),
+
+    /** GET /api/v1/ai/models — per model: calls, success rate, latency percentiles, input and output tokens (default range: 7 days). */
+    aiModels: async (req: ApiRequest): Promise<ApiResponse> => ok(await d.analytics.aiModels(req.tenant, range(req, 7))),
+
+    /** GET /api/v1/ai/agents — per agent: runs started, completed, failed, error rate, duration percentiles. */
+    aiAgents: async (req: ApiRequest): Promise<ApiResponse> => ok(await d.analytics.aiAgents(req.tenant, range(req, 7))),
 
     /** GET /api/v1/analytics/retention?start_event=&return_event=&period=day|week|month&periods= */
     retention: async (req: ApiRequest): Promise<ApiResponse> => {

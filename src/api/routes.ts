@@ -89,6 +89,8 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/api/v1/analytics/paths', d.analytics.paths),
     ...both('/api/v1/analytics/features', d.analytics.features),
     ...both('/api/v1/analytics/stickiness', d.analytics.stickiness),
+    { method: 'GET', url: '/api/v1/ai/models', handler: d.analytics.aiModels },
+    { method: 'GET', url: '/api/v1/ai/agents', handler: d.analytics.aiAgents },
     { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: d.admit },
     { method: 'POST', url: '/api/:projectId/store', handler: d.errors.store, admit: d.admit },
     { method: 'GET', url: '/api/v1/errors/issues', handler: d.errors.issues },

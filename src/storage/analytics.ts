@@ -69,3 +69,29 @@ export interface AnalyticsReader {
   /** Per cohort (period start, ms): its size and how many of it did the return event in period 0, 1, … */
   retention(tenant: string, q: RetentionQuery): Promise<{ cohort: number; size: number; returned: number[] }[]>;
 }
+
+/** Model inference figures over a range (from `$ai_generation` events and GenAI spans). Latencies in seconds. */
+export interface ModelStats {
+  readonly model: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly successRate: number;
+  readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number };
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** Agent run figures over a range (from `agent_start` / `agent_complete` / `agent_error` events and `invoke_agent` spans). */
+export interface AgentStats {
+  readonly agent: string;
+  readonly started: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly errorRate: number;
+  readonly duration: { readonly p50: number; readonly p95: number; readonly p99: number };
+}
+
+export interface AiReader {
+  aiModels(tenant: string, range: TimeRange): Promise<ModelStats[]>;
+  aiAgents(tenant: string, range: TimeRange): Promise<AgentStats[]>;
+}

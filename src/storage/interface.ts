@@ -5,7 +5,7 @@
  */
 
 import type { AlertHistoryStorage } from './alert-history.js';
-import type { AnalyticsReader } from './analytics.js';
+import type { AiReader, AnalyticsReader } from './analytics.js';
 import type { ErrorsStorage } from './errors.js';
 import type { LogsReader, LogStreamsReader } from './logs.js';
 import type { TablePayload } from './row-tables.js';
@@ -104,7 +104,7 @@ export interface StorageHealth {
 }
 
 /** The whole storage module as the composition root sees it. */
-export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader, ErrorsStorage, AnalyticsReader {
+export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader, ErrorsStorage, AnalyticsReader, AiReader {
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */

@@ -1,8 +1,9 @@
-import type { AlertEvent, AlertEventQuery, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
+import { AiRead } from './ai-read.js';
 import { AnalyticsRead } from './analytics-read.js';
 import { ErrorsRead } from './errors-read.js';
 import { LogsRead } from './logs-read.js';
@@ -23,6 +24,7 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly streamsRead: StreamsRead;
   private readonly errors: ErrorsRead;
   private readonly analytics: AnalyticsRead;
+  private readonly ai: AiRead;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
@@ -34,6 +36,7 @@ export class ClickHouseStorage implements MetricsStorage {
     this.streamsRead = new StreamsRead(conn, schema.database);
     this.errors = new ErrorsRead(conn, schema.database);
     this.analytics = new AnalyticsRead(conn, schema.database);
+    this.ai = new AiRead(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -190,6 +193,14 @@ export class ClickHouseStorage implements MetricsStorage {
 
   stickiness(tenant: string, event: string, interval: 'day' | 'week', range: TimeRange): Promise<{ periods: number; people: number }[]> {
     return this.analytics.stickiness(tenant, event, interval, range);
+  }
+
+  aiModels(tenant: string, range: TimeRange): Promise<ModelStats[]> {
+    return this.ai.aiModels(tenant, range);
+  }
+
+  aiAgents(tenant: string, range: TimeRange): Promise<AgentStats[]> {
+    return this.ai.aiAgents(tenant, range);
   }
 
   async health(): Promise<StorageHealth> {
