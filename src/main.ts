@@ -10,6 +10,8 @@ import { lokiHandlers } from './api/loki-handlers.js';
 import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { errorHandlers } from './api/error-handlers.js';
 import { analyticsHandlers } from './api/analytics-handlers.js';
+import { kpiHandlers, type KpiQueryFn } from './api/kpi-handlers.js';
+import { parse } from './promql/parse.js';
 import { CaptureIngest } from './ingest/analytics/capture.js';
 import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
@@ -266,6 +268,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       jaeger: jaegerHandlers({ traces: storage, now }),
       errors: errorHandlers({ ingest: sentry, errors: storage, now }),
       analytics: analyticsHandlers({ capture, analytics: storage, now }),
+      kpis: kpiHandlers({ kpis: () => config.kpis, query: kpiQuery(storage, config), analytics: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {
@@ -328,6 +331,20 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info('stopped');
   })());
   return { address, stop, reload };
+}
+
+/** KPI reports evaluate PromQL through this function: a range query, its series summed per step. */
+function kpiQuery(storage: MetricsStorage, config: Config): KpiQueryFn {
+  return async (tenant, query, start, end, step) => {
+    const v = await evaluate(parse(query), { start, end, step }, (m, r) => storage.select(tenant, m, r), { ...config.query, deadline: Date.now() + config.query.timeoutMs });
+    const n = Math.floor((end - start) / step) + 1;
+    if (v.type === 'scalar') return Array.from(v.values.subarray(0, n));
+    if (v.type !== 'vector') throw new Error(`a KPI query must be an instant vector or a scalar, not a ${v.type}`);
+    return Array.from({ length: n }, (_, i) => {
+      const here = v.series.filter((s) => s.has[i]);
+      return here.length === 0 ? null : here.reduce((sum, s) => sum + s.values[i]!, 0);
+    });
+  };
 }
 
 /** Rules evaluate PromQL through this function: instant queries on the default tenant's data. */

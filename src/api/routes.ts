@@ -6,6 +6,7 @@ import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
 import type { jaegerHandlers } from './jaeger-handlers.js';
+import type { kpiHandlers } from './kpi-handlers.js';
 import type { lokiHandlers } from './loki-handlers.js';
 import type { otlpHandlers } from './otlp-handlers.js';
 import type { queryHandlers } from './query-handlers.js';
@@ -21,6 +22,7 @@ export interface RouteDeps {
   jaeger: ReturnType<typeof jaegerHandlers>;
   errors: ReturnType<typeof errorHandlers>;
   analytics: ReturnType<typeof analyticsHandlers>;
+  kpis: ReturnType<typeof kpiHandlers>;
   read: ReturnType<typeof readHandlers>;
   query: ReturnType<typeof queryHandlers>;
   health: ReturnType<typeof healthHandlers>;
@@ -89,6 +91,7 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/api/v1/analytics/paths', d.analytics.paths),
     ...both('/api/v1/analytics/features', d.analytics.features),
     ...both('/api/v1/analytics/stickiness', d.analytics.stickiness),
+    { method: 'GET', url: '/api/v1/kpis', handler: d.kpis.report },
     { method: 'GET', url: '/api/v1/ai/models', handler: d.analytics.aiModels },
     { method: 'GET', url: '/api/v1/ai/agents', handler: d.analytics.aiAgents },
     { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: d.admit },

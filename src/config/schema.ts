@@ -30,7 +30,14 @@ const Bounds = Type.Object({
 /** A KPI threshold: a friendly form of alerting rules for people who do not write PromQL rules. */
 export const KpiSchema = Type.Object({
   name: Type.String({ description: 'the alert name of the rules made from it' }),
-  query: Type.String({ description: 'PromQL returning an instant vector (a metric name is enough)' }),
+  query: Type.String({ default: '', description: 'PromQL returning an instant vector (a metric name is enough); or give `event`' }),
+  event: Type.Optional(Type.Object({
+    name: Type.String({ minLength: 1, description: 'a product analytics event' }),
+    measure: Type.Union(['count', 'users', 'sum', 'avg'].map((m) => Type.Literal(m)), { default: 'count' }),
+    property: Type.Optional(Type.String({ description: 'the numeric property summed or averaged' })),
+  }, { additionalProperties: false })),
+  unit: Type.String({ default: '', description: 'shown with the values (%, ms, EUR, …)' }),
+  period: Duration('1h', 'the aggregation period of the KPI report (event KPIs: 1h, 1d, 7d or 30d)'),
   warning: Type.Optional(Bounds),
   critical: Type.Optional(Bounds),
   for: Duration('0s', 'how long the threshold must be crossed before the alert fires'),

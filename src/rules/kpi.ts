@@ -7,7 +7,11 @@ import type { AlertingRule, RuleGroup } from './rule-file.js';
 /** A KPI threshold as configured (`kpis:` in the config file). */
 export interface Kpi {
   name: string;
+  /** PromQL; '' when the KPI is an event metric (`event`), which is reported but not alerted on. */
   query: string;
+  event?: { name: string; measure: string; property?: string };
+  unit?: string;
+  period?: string;
   warning?: { min?: number; max?: number };
   critical?: { min?: number; max?: number };
   for: string;
@@ -45,8 +49,13 @@ export function kpiGroup(kpis: readonly Kpi[], intervalMs = 0): { group: RuleGro
     } catch (err) {
       errors.push(`${where}.cooldown: ${(err as Error).message}`);
     }
+    if ((k.query === '') === !k.event) {
+      errors.push(`${where}: give either query (PromQL) or event`);
+      return;
+    }
+    if (k.event && (k.event.measure === 'sum' || k.event.measure === 'avg') && !k.event.property) errors.push(`${where}.event: measure ${k.event.measure} needs a property`);
     try {
-      parse(k.query);
+      if (k.query) parse(k.query);
     } catch (err) {
       if (!(err instanceof PromqlSyntaxError)) throw err;
       errors.push(`${where}.query: ${err.message}`);
@@ -58,7 +67,7 @@ export function kpiGroup(kpis: readonly Kpi[], intervalMs = 0): { group: RuleGro
       if (!b) continue;
       if (b.min === undefined && b.max === undefined) errors.push(`${where}.${level}: set min and/or max`);
       else if (b.min !== undefined && b.max !== undefined && b.min >= b.max) errors.push(`${where}.${level}: min (${b.min}) must be below max (${b.max})`);
-      else rules.push(kpiRule(k, level, b, forMs));
+      else if (k.query) rules.push(kpiRule(k, level, b, forMs));
     }
   });
   if (errors.length > 0 || rules.length === 0) return { group: undefined, errors };

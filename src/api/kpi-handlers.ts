@@ -1,0 +1,71 @@
+import type { Kpi } from '../rules/kpi.js';
+import type { AnalyticsReader, Interval } from '../storage/interface.js';
+import { parseDuration } from '../util/duration.js';
+import { ApiError } from './errors.js';
+import { single } from './params.js';
+import { ok, type ApiRequest, type ApiResponse } from './types.js';
+
+/** A PromQL expression's value per step (summed over its series; null where it has none). */
+export type KpiQueryFn = (tenant: string, query: string, start: number, end: number, stepMs: number) => Promise<(number | null)[]>;
+
+const EVENT_INTERVALS: [number, Interval][] = [[3_600_000, 'hour'], [86_400_000, 'day'], [7 * 86_400_000, 'week'], [30 * 86_400_000, 'month']];
+
+function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+function outside(v: number, b: { min?: number; max?: number } | undefined): boolean {
+  return !!b && ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max));
+}
+
+/**
+ * The KPI report: per configured KPI (PromQL or event metric), its value over the last `periods`
+ * aggregation periods, the current value, trend (change from the first to the last period),
+ * percentiles, and threshold status (`critical`, `warning`, `ok`, or `unknown` without a value).
+ */
+export function kpiHandlers(d: { kpis: () => readonly Kpi[]; query: KpiQueryFn; analytics: AnalyticsReader; now: () => number }) {
+  const series = async (tenant: string, k: Kpi, periods: number, now: number): Promise<{ time: number; value: number | null }[]> => {
+    const period = parseDuration(k.period ?? '1h');
+    if (k.query) {
+      const end = Math.floor(now / period) * period;
+      const start = end - (periods - 1) * period;
+      const values = await d.query(tenant, k.query, start, end, period);
+      return values.map((value, i) => ({ time: start + i * period, value }));
+    }
+    const interval = EVENT_INTERVALS.find(([ms]) => ms === period)?.[1];
+    if (!interval || !k.event) throw new ApiError('BAD_PARAMETER', `KPI ${k.name}: an event KPI's period is 1h, 1d, 7d or 30d`);
+    const points = await d.analytics.trend(tenant, {
+      event: k.event.name, interval, measure: k.event.measure as 'count', filters: [], range: { start: now - periods * period, end: now },
+      ...(k.event.property ? { property: k.event.property } : {}),
+    });
+    return points.map((p) => ({ time: p.time, value: p.value }));
+  };
+  return {
+    /** GET /api/v1/kpis?periods=24 */
+    report: async (req: ApiRequest): Promise<ApiResponse> => {
+      const text = single(req, 'periods') ?? '24';
+      if (!/^\d+$/.test(text) || Number(text) < 2 || Number(text) > 1000) throw new ApiError('BAD_PARAMETER', 'invalid parameter "periods": 2 to 1000');
+      const now = d.now();
+      const report = await Promise.all(d.kpis().map(async (k) => {
+        const values = await series(req.tenant, k, Number(text), now);
+        const present = values.filter((v): v is { time: number; value: number } => v.value !== null);
+        const current = present.at(-1)?.value ?? null;
+        const first = present[0]?.value ?? null;
+        const sorted = present.map((v) => v.value).sort((a, b) => a - b);
+        const status = current === null ? 'unknown' : outside(current, k.critical) ? 'critical' : outside(current, k.warning) ? 'warning' : 'ok';
+        return {
+          name: k.name, description: k.description, unit: k.unit ?? '', period: k.period ?? '1h', source: k.query ? { query: k.query } : { event: k.event },
+          thresholds: { warning: k.warning ?? null, critical: k.critical ?? null },
+          current, status, trend: current !== null && first !== null && first !== 0 ? (current - first) / Math.abs(first) : null,
+          percentiles: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99) },
+          values,
+        };
+      }));
+      return ok(report);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/server.js';
+import { eventually } from '../../test/wait.js';
+
+// The KPI report: a PromQL KPI and an event KPI, with their values per period, current value,
+// trend, percentiles and threshold status.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer(`batcher:
+  flush_interval: 50ms
+kpis:
+  - name: QueueDepth
+    query: vector(5)
+    unit: jobs
+    period: 1h
+    warning: { max: 3 }
+    critical: { max: 10 }
+  - name: DailySignups
+    event: { name: signup }
+    period: 1d
+    critical: { min: 3 }
+    description: signups per day
+`);
+  const day = 86_400_000;
+  const today = Math.floor(Date.now() / day) * day;
+  const batch = [[-1, 'a'], [-1, 'b'], [-1, 'c'], [-1, 'd'], [0, 'e']].map(([d, id]) => ({ event: 'signup', distinct_id: id, timestamp: new Date(today + (d as number) * day + 3_600_000).toISOString() }));
+  expect((await fetch(`${server.url}/batch`, { method: 'POST', body: JSON.stringify({ batch }) })).status).toBe(200);
+});
+afterAll(async () => { await server.cleanup(); });
+
+type Kpi = { name: string; unit: string; current: number | null; status: string; trend: number | null; percentiles: { p50: number | null }; values: { value: number | null }[] };
+
+describe('KPI report', () => {
+  it('reports PromQL and event KPIs with values, trend, percentiles and status', async () => {
+    const get = async () => ((await (await fetch(`${server.url}/api/v1/kpis?periods=3`)).json()) as { data: Kpi[] }).data;
+    const report = await eventually(get, (r) => r.find((k) => k.name === 'DailySignups')?.current === 1, 'the signups');
+    const queue = report.find((k) => k.name === 'QueueDepth')!;
+    expect(queue).toMatchObject({ unit: 'jobs', current: 5, status: 'warning', trend: 0, percentiles: { p50: 5 } });
+    expect(queue.values).toHaveLength(3);
+    const signups = report.find((k) => k.name === 'DailySignups')!;
+    expect(signups).toMatchObject({ current: 1, status: 'critical', trend: -0.75 });
+    expect((await fetch(`${server.url}/api/v1/kpis?periods=1`)).status).toBe(400);
+  });
+});
