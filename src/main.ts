@@ -187,6 +187,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     maxAgeMs: config.analytics.maxAgeMs,
     maxFutureMs: config.events.maxFutureMs,
     maxPropertiesBytes: config.analytics.maxPropertiesBytes,
+    keys: config.analytics.keys,
     now,
     record: countEvents('analytics'),
   });

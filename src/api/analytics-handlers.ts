@@ -35,7 +35,7 @@ function required(v: string | undefined, name: string): string {
 export function analyticsHandlers(d: { capture: CaptureIngest; analytics: AnalyticsReader & AiReader; now: () => number }) {
   const posthogAnswer = (r: CaptureResult): ApiResponse => ({ body: { status: 1, ...(r.rejected > 0 ? { rejected: r.rejected, errors: r.errors } : {}) } });
   const segmentAnswer = (r: CaptureResult): ApiResponse => ({ body: { success: true, ...(r.rejected > 0 ? { rejected: r.rejected, errors: r.errors } : {}) } });
-  const segment = (type?: string) => async (req: ApiRequest) => segmentAnswer(await d.capture.segment(req.tenant, req.body, header(req, 'content-encoding'), type));
+  const segment = (type?: string) => async (req: ApiRequest) => segmentAnswer(await d.capture.segment(req.tenant, req.body, header(req, 'content-encoding'), type, header(req, 'authorization')));
   const range = (req: ApiRequest, days: number) => {
     const now = d.now();
     return timeRange(req, { start: now - days * DAY_MS, end: now });
@@ -43,7 +43,7 @@ export function analyticsHandlers(d: { capture: CaptureIngest; analytics: Analyt
   const filters = (req: ApiRequest) => (req.query.get('filter') ?? []).map(parsePropertyFilter);
   return {
     /** POST /batch, /capture, /e, /i/v0/e — PostHog's capture API (posthog-node, posthog-js). */
-    posthog: async (req: ApiRequest): Promise<ApiResponse> => posthogAnswer(await d.capture.posthog(req.tenant, req.body, header(req, 'content-encoding'))),
+    posthog: async (req: ApiRequest): Promise<ApiResponse> => posthogAnswer(await d.capture.posthog(req.tenant, req.body, header(req, 'content-encoding'), header(req, 'authorization'))),
     /** POST /v1/batch — Segment's batch API. */
     segmentBatch: segment(),
     segmentTrack: segment('track'),

@@ -3,11 +3,13 @@ import { startTestServer, type TestServer } from '../../test/server.js';
 import { eventually } from '../../test/wait.js';
 
 // The KPI report: a PromQL KPI and an event KPI, with their values per period, current value,
-// trend, percentiles and threshold status.
+// trend, percentiles and threshold status (events sent with a configured capture key).
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer(`batcher:
   flush_interval: 50ms
+analytics:
+  keys: [phc_good]
 kpis:
   - name: QueueDepth
     query: vector(5)
@@ -24,7 +26,10 @@ kpis:
   const day = 86_400_000;
   const today = Math.floor(Date.now() / day) * day;
   const batch = [[-1, 'a'], [-1, 'b'], [-1, 'c'], [-1, 'd'], [0, 'e']].map(([d, id]) => ({ event: 'signup', distinct_id: id, timestamp: new Date(today + (d as number) * day + 3_600_000).toISOString() }));
-  expect((await fetch(`${server.url}/batch`, { method: 'POST', body: JSON.stringify({ batch }) })).status).toBe(200);
+  expect((await fetch(`${server.url}/batch`, { method: 'POST', body: JSON.stringify({ api_key: 'phc_bad', batch }) })).status).toBe(401);
+  expect((await fetch(`${server.url}/v1/track`, { method: 'POST', body: JSON.stringify({ userId: 'x', event: 'e' }) })).status).toBe(401);
+  expect((await fetch(`${server.url}/v1/track`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('phc_good:').toString('base64')}` }, body: JSON.stringify({ userId: 'x', event: 'e' }) })).status).toBe(200);
+  expect((await fetch(`${server.url}/batch`, { method: 'POST', body: JSON.stringify({ api_key: 'phc_good', batch }) })).status).toBe(200);
 });
 afterAll(async () => { await server.cleanup(); });
 

@@ -17,6 +17,8 @@ export interface CaptureOptions {
   maxPropertiesBytes: number;
   now: () => number;
   record: (accepted: number, rejected: number) => void;
+  /** Accepted project API keys (PostHog) / write keys (Segment); empty accepts any. */
+  keys?: readonly string[];
 }
 
 export interface CaptureResult {
@@ -45,16 +47,27 @@ export class CaptureIngest {
     }
   }
 
-  /** PostHog: a `{batch: [...]}` body, or one event. */
-  async posthog(tenant: string, body: Buffer, encoding: string | undefined): Promise<CaptureResult> {
-    const v = (await this.json(body, encoding)) as { batch?: unknown };
+  private checkKey(key: string | undefined): void {
+    const keys = this.o.keys ?? [];
+    if (keys.length === 0) return;
+    if (!key) throw new ApiError('UNAUTHORIZED', 'missing API key (PostHog api_key, Segment writeKey)');
+    if (!keys.includes(key)) throw new ApiError('UNAUTHORIZED', 'unknown API key');
+  }
+
+  /** PostHog: a `{batch: [...]}` body, or one event; the key is `api_key` in the body or a Bearer token. */
+  async posthog(tenant: string, body: Buffer, encoding: string | undefined, authorization?: string): Promise<CaptureResult> {
+    const v = (await this.json(body, encoding)) as { batch?: unknown; api_key?: unknown };
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
+    this.checkKey(typeof v.api_key === 'string' ? v.api_key : bearer);
     const list = Array.isArray(v) ? v : Array.isArray(v.batch) ? v.batch : [v];
     return this.store(tenant, list.map((m, i) => () => posthogEvent(m, `event ${i}`)));
   }
 
-  /** Segment: `/v1/batch` (`type` per message) or one message of `type`. */
-  async segment(tenant: string, body: Buffer, encoding: string | undefined, type?: string): Promise<CaptureResult> {
-    const v = (await this.json(body, encoding)) as { batch?: unknown };
+  /** Segment: `/v1/batch` (`type` per message) or one message of `type`; the key is `writeKey` in the body or Basic auth `<key>:`. */
+  async segment(tenant: string, body: Buffer, encoding: string | undefined, type?: string, authorization?: string): Promise<CaptureResult> {
+    const v = (await this.json(body, encoding)) as { batch?: unknown; writeKey?: unknown };
+    const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '')?.[1];
+    this.checkKey(typeof v.writeKey === 'string' ? v.writeKey : basic ? Buffer.from(basic, 'base64').toString('utf8').split(':')[0] : undefined);
     const list = type ? [v] : Array.isArray(v.batch) ? v.batch : [];
     return this.store(tenant, list.map((m, i) => () => segmentEvent(m, `message ${i}`, type)));
   }
