@@ -89,6 +89,7 @@ export function analyticsHandlers(d: { capture: CaptureIngest; analytics: Analyt
       const results = await d.analytics.funnel(req.tenant, { steps, windowMs, range: { start, end }, ...(typeof b.breakdown === 'string' && b.breakdown ? { breakdown: b.breakdown } : {}) });
       return ok(results.map((r) => ({
         breakdown: r.breakdown,
+        medianSecondsToConvert: r.medianConversionMs === null ? null : r.medianConversionMs / 1000,
         steps: steps.map((s, i) => ({
           event: s.event, count: r.counts[i] ?? 0,
           conversion: r.counts[0] ? (r.counts[i] ?? 0) / r.counts[0] : 0,

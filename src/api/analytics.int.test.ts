@@ -57,12 +57,13 @@ describe('product analytics', () => {
   });
 
   it('answers funnels with conversion, counting an identified visitor as one person', async () => {
-    type Funnel = { breakdown: string; steps: { event: string; count: number; conversion: number; dropOff: number }[] }[];
+    type Funnel = { breakdown: string; medianSecondsToConvert: number | null; steps: { event: string; count: number; conversion: number; dropOff: number }[] }[];
     const post = async (body: unknown) => ((await (await fetch(`${server.url}/api/v1/analytics/funnel`, { method: 'POST', body: JSON.stringify(body) })).json()) as { data: Funnel }).data;
     const start = Math.floor((base - DAY) / 1000);
     const three = await post({ steps: [{ event: 'signup' }, { event: 'add_to_cart' }, { event: 'purchase' }], window: '1d', start });
     expect(three[0]!.steps.map((s) => s.count)).toEqual([5, 2, 1]);
     expect(three[0]!.steps[2]).toMatchObject({ conversion: 0.2, dropOff: 1 });
+    expect(three[0]).toMatchObject({ medianSecondsToConvert: 7200 }); // u1: signup, then purchase 2 hours later
     const two = await post({ steps: [{ event: 'signup' }, { event: 'purchase' }], window: '1d', start, breakdown: 'plan' });
     expect(Object.fromEntries(two.map((f) => [f.breakdown, f.steps.map((s) => s.count)]))).toEqual({ free: [2, 0], pro: [3, 2] });
     const filtered = await post({ steps: [{ event: 'signup', filters: ['plan=free'] }, { event: 'add_to_cart' }], windowSeconds: 3600, start });

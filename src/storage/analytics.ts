@@ -33,6 +33,8 @@ export interface FunnelResult {
   readonly breakdown: string;
   /** People who reached each step (in order, within the window). */
   readonly counts: readonly number[];
+  /** Median time from the first step to the last for people who completed the funnel, ms. */
+  readonly medianConversionMs: number | null;
 }
 
 export interface RetentionQuery {

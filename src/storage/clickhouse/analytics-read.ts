@@ -95,21 +95,28 @@ FROM ${this.events(tenant, q.range, where, merged)} GROUP BY time, breakdown ORD
     const steps = q.steps.map((s) => sql`(Event = ${param('String', s.event)} AND ${all(s.filters.map(filterCondition))})`);
     const first = q.steps[0]!;
     const breakdown = q.breakdown ? sql`argMinIf(${prop(q.breakdown)}, Timestamp, Event = ${param('String', first.event)})` : sql`''`;
-    const rows = await this.rows<{ breakdown: string; level: number; people: string }>(sql`
-SELECT breakdown, level, count() AS people FROM (
+    const last = q.steps.at(-1)!;
+    const ms = sql`toUInt64(toUnixTimestamp64Milli(Timestamp))`;
+    const rows = await this.rows<{ breakdown: string; level: number; people: string; median: number | null }>(sql`
+SELECT breakdown, level, count() AS people, medianIf(tn - t1, tn >= t1 AND t1 > 0) AS median FROM (
   SELECT person, ${breakdown} AS breakdown,
-    windowFunnel(${param('UInt64', q.windowMs)})(toUInt64(toUnixTimestamp64Milli(Timestamp)), ${join(steps, sql`, `)}) AS level
+    windowFunnel(${param('UInt64', q.windowMs)})(${ms}, ${join(steps, sql`, `)}) AS level,
+    arraySort(groupArray((${ms}, Event))) AS evs,
+    arrayFirst(x -> x.2 = ${param('String', first.event)}, evs).1 AS t1,
+    arrayFirst(x -> x.2 = ${param('String', last.event)} AND x.1 >= t1, evs).1 AS tn
   FROM ${this.events(tenant, q.range, [sql`e.Event IN ${param('Array(String)', [...new Set(q.steps.map((s) => s.event))])}`], await this.merges(tenant))}
   GROUP BY person
 ) WHERE level > 0 GROUP BY breakdown, level ORDER BY breakdown, level`);
     const byBreakdown = new Map<string, number[]>();
+    const medians = new Map<string, number | null>();
     for (const r of rows) {
       const counts = byBreakdown.get(r.breakdown) ?? new Array<number>(q.steps.length).fill(0);
       // Someone who reached level n reached every step up to n.
       for (let i = 0; i < r.level; i++) counts[i]! += Number(r.people);
       byBreakdown.set(r.breakdown, counts);
+      if (r.level === q.steps.length) medians.set(r.breakdown, r.median === null || Number.isNaN(Number(r.median)) ? null : Number(r.median));
     }
-    return [...byBreakdown].map(([b, counts]) => ({ breakdown: b, counts }));
+    return [...byBreakdown].map(([b, counts]) => ({ breakdown: b, counts, medianConversionMs: medians.get(b) ?? null }));
   }
 
   async retention(tenant: string, q: RetentionQuery): Promise<{ cohort: number; size: number; returned: number[] }[]> {
