@@ -97,7 +97,7 @@ FROM ${this.events(tenant, q.range, where, merged)} GROUP BY time, breakdown ORD
     const breakdown = q.breakdown ? sql`argMinIf(${prop(q.breakdown)}, Timestamp, Event = ${param('String', first.event)})` : sql`''`;
     const last = q.steps.at(-1)!;
     const ms = sql`toUInt64(toUnixTimestamp64Milli(Timestamp))`;
-    const rows = await this.rows<{ breakdown: string; level: number; people: string; median: number | null }>(sql`
+    const rows = await this.rows<{ breakdown: string; level: number; people: string; median: number | string | null }>(sql`
 SELECT breakdown, level, count() AS people, medianIf(tn - t1, tn >= t1 AND t1 > 0) AS median FROM (
   SELECT person, ${breakdown} AS breakdown,
     windowFunnel(${param('UInt64', q.windowMs)})(${ms}, ${join(steps, sql`, `)}) AS level,
