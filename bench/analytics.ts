@@ -7,8 +7,7 @@
  * API) of a 4-step funnel, weekly retention over 12 weeks, a daily trend broken down by country,
  * and DAU over 90 days.
  */
-import { fmt, latency, measureIngest, rng, tableBytes, withDataDir } from './events.js';
-import { settle } from './proc.js';
+import { fmt, ingestAndSettle, latency, rng, tableBytes, withDataDir } from './events.js';
 import { startOurs, stop } from './targets.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -50,9 +49,7 @@ async function main(): Promise<void> {
   console.log(`workload: ${EVENTS.toLocaleString('en-US')} events of ${USERS.toLocaleString('en-US')} users over 90 days in ${bodies.length} PostHog /batch requests (${(wire / 1048576).toFixed(0)} MiB JSON), ${SENDERS} senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
   await withDataDir('analytics', async (dir) => {
     const target = await startOurs(dir);
-    const ingest = await measureIngest(target, `${target.baseUrl}/batch`, bodies, EVENTS, SENDERS);
-    bodies.length = 0;
-    await settle(target.proc.pid!, 300);
+    const ingest = await ingestAndSettle(target, `${target.baseUrl}/batch`, bodies, EVENTS, SENDERS);
     const base = target.baseUrl;
     const range = `start=${Math.floor(start / 1000) - 60}&end=${Math.ceil(end / 1000) + 60}`;
     const call = async (path: string, body?: unknown) => {

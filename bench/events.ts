@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChdbConnection } from '../src/storage/clickhouse/connection-chdb.js';
 import { database, ident, render, sql } from '../src/storage/clickhouse/sql.js';
-import { cpuSeconds, peakRss } from './proc.js';
+import { cpuSeconds, peakRss, settle } from './proc.js';
 import type { Target } from './targets.js';
 
 /** Sends request bodies with `senders` concurrent senders (retrying 429/503); returns failed requests. */
@@ -40,6 +40,17 @@ export async function measureIngest(target: Target, url: string, bodies: readonl
   const cpu = cpuSeconds(pid) - cpu0;
   const wire = bodies.reduce((n, b) => n + b.length, 0);
   return { ackedPerSec: items / acked, storedPerSec: items / stored, cpuPerMillion: cpu / (items / 1e6), peakRssMiB: peakRss(pid) / 1048576, mbPerSec: wire / 1e6 / acked, failed };
+}
+
+/**
+ * Ingests `bodies` (see measureIngest), then lets go of them and waits until the server is idle,
+ * so that queries are timed on data at rest. Returns the ingest figures and the seconds waited.
+ */
+export async function ingestAndSettle(target: Target, url: string, bodies: Buffer[], items: number, senders: number): Promise<Awaited<ReturnType<typeof measureIngest>> & { settledAfter: number }> {
+  const figures = await measureIngest(target, url, bodies, items, senders);
+  bodies.length = 0;
+  global.gc?.();
+  return { ...figures, settledAfter: await settle(target.proc.pid!, 300) };
 }
 
 /** Median latency in ms of `runs` calls of `f` after one warm-up call. */

@@ -6,9 +6,8 @@
  * bytes/line on disk, and the median latency of five searches through the HTTP API, beside the
  * Grafana Loki 3.4 figures the issue gives for this machine kind (Loki is not packaged here).
  */
-import { fmt, getJson, latency, measureIngest, rng, tableBytes, withDataDir } from './events.js';
+import { fmt, getJson, latency, ingestAndSettle, rng, tableBytes, withDataDir } from './events.js';
 import { encodeLogs, type BenchLog } from './otlp-encode.js';
-import { settle } from './proc.js';
 import { startOurs, stop } from './targets.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -52,11 +51,8 @@ async function main(): Promise<void> {
   console.log(`workload: ${LINES.toLocaleString('en-US')} log lines in ${bodies.length} OTLP protobuf requests (${(wire / 1048576).toFixed(0)} MiB), ${SENDERS} senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
   await withDataDir('logs', async (dir) => {
     const target = await startOurs(dir);
-    const ingest = await measureIngest(target, `${target.baseUrl}/v1/logs`, bodies, LINES, SENDERS);
-    // Searches are timed on data at rest: background merges after the load finish first.
-    bodies.length = 0; // the requests are sent: let the client's heap shrink before timing
-    global.gc?.();
-    const waited = await settle(target.proc.pid!, 300);
+    const ingest = await ingestAndSettle(target, `${target.baseUrl}/v1/logs`, bodies, LINES, SENDERS);
+    const waited = ingest.settledAfter;
     const range = `start=${Math.floor(startMs / 1000)}&end=${Math.ceil(endMs / 1000) + 1}`;
     const stepAll = Math.ceil((endMs - startMs) / 1000) + 2;
     const base = target.baseUrl;

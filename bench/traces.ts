@@ -6,9 +6,8 @@
  * disk, and trace-by-id latency (p50 and p99 over 50 random traces, through the HTTP API),
  * beside the figure Jaeger's ClickHouse backend states (52k spans/s on 4 cores).
  */
-import { fmt, getJson, measureIngest, rng, tableBytes, withDataDir } from './events.js';
+import { fmt, getJson, ingestAndSettle, rng, tableBytes, withDataDir } from './events.js';
 import { encodeSpans, type BenchSpan } from './otlp-encode.js';
-import { settle } from './proc.js';
 import { startOurs, stop } from './targets.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 1_000_000);
@@ -69,10 +68,8 @@ async function main(): Promise<void> {
   console.log(`workload: ${SPANS.toLocaleString('en-US')} spans (${PER_TRACE} per trace, ${SERVICES.length} services) in ${bodies.length} OTLP protobuf requests (${(wire / 1048576).toFixed(0)} MiB), ${SENDERS} senders; generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
   await withDataDir('traces', async (dir) => {
     const target = await startOurs(dir);
-    const ingest = await measureIngest(target, `${target.baseUrl}/v1/traces`, bodies, SPANS, SENDERS);
-    bodies.length = 0; // the requests are sent: let the client's heap shrink before timing
-    global.gc?.();
-    const waited = await settle(target.proc.pid!, 300);
+    const ingest = await ingestAndSettle(target, `${target.baseUrl}/v1/traces`, bodies, SPANS, SENDERS);
+    const waited = ingest.settledAfter;
     console.log(`lookups timed after the server went idle (${fmt(waited, 0)} s after the last insert)`);
     const times: number[] = [];
     let spansFound = 0;
