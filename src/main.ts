@@ -18,6 +18,7 @@ import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { SpanMetrics, type SpanMetricSamples } from './traces/span-metrics.js';
 import { ErrorMetrics } from './errors/error-metrics.js';
+import { eventKpiSamples } from './analytics/kpi-writer.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
 import { routes } from './api/routes.js';
@@ -300,6 +301,14 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       await history.flush();
     }).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
   }, 1000);
+  // Event KPIs: their current value as a series, for the KPI alerting rules.
+  let kpiRun = Promise.resolve();
+  const kpiTimer = setInterval(() => {
+    kpiRun = kpiRun.then(async () => {
+      const samples = await eventKpiSamples(storage, tenant, config.kpis, now());
+      if (samples.length > 0) await writeCounters(new Map([[tenant, samples]]));
+    }).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'event KPI values not written'); });
+  }, config.analytics.kpiIntervalMs);
   let errorMetricsRun = Promise.resolve();
   const errorMetricsTimer = setInterval(() => {
     errorMetricsRun = errorMetricsRun.then(() => writeCounters(errorMetrics.samples())).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'error metrics not written'); });
@@ -321,6 +330,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     clearInterval(dispatchTimer);
     clearInterval(spanMetricsTimer);
     clearInterval(errorMetricsTimer);
+    clearInterval(kpiTimer);
+    await kpiRun;
     await spanMetricsRun;
     await errorMetricsRun;
     await dispatching;

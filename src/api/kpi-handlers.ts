@@ -1,5 +1,6 @@
 import type { Kpi } from '../rules/kpi.js';
-import type { AnalyticsReader, Interval } from '../storage/interface.js';
+import { eventInterval } from '../analytics/kpi-writer.js';
+import type { AnalyticsReader } from '../storage/interface.js';
 import { parseDuration } from '../util/duration.js';
 import { ApiError } from './errors.js';
 import { single } from './params.js';
@@ -7,8 +8,6 @@ import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 /** A PromQL expression's value per step (summed over its series; null where it has none). */
 export type KpiQueryFn = (tenant: string, query: string, start: number, end: number, stepMs: number) => Promise<(number | null)[]>;
-
-const EVENT_INTERVALS: [number, Interval][] = [[3_600_000, 'hour'], [86_400_000, 'day'], [7 * 86_400_000, 'week'], [30 * 86_400_000, 'month']];
 
 function quantile(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
@@ -36,7 +35,7 @@ export function kpiHandlers(d: { kpis: () => readonly Kpi[]; query: KpiQueryFn; 
       const values = await d.query(tenant, k.query, start, end, period);
       return values.map((value, i) => ({ time: start + i * period, value }));
     }
-    const interval = EVENT_INTERVALS.find(([ms]) => ms === period)?.[1];
+    const interval = eventInterval(k.period);
     if (!interval || !k.event) throw new ApiError('BAD_PARAMETER', `KPI ${k.name}: an event KPI's period is 1h, 1d, 7d or 30d`);
     const points = await d.analytics.trend(tenant, {
       event: k.event.name, interval, measure: k.event.measure as 'count', filters: [], range: { start: now - periods * period, end: now },

@@ -10,6 +10,9 @@ beforeAll(async () => {
   flush_interval: 50ms
 analytics:
   keys: [phc_good]
+  kpi_interval: 500ms
+global:
+  evaluation_interval: 1s
 kpis:
   - name: QueueDepth
     query: vector(5)
@@ -45,5 +48,12 @@ describe('KPI report', () => {
     const signups = report.find((k) => k.name === 'DailySignups')!;
     expect(signups).toMatchObject({ current: 1, status: 'critical', trend: -0.75 });
     expect((await fetch(`${server.url}/api/v1/kpis?periods=1`)).status).toBe(400);
+  });
+
+  it('feeds both kinds of KPI into the alerting rules', async () => {
+    type Alert = { labels: Record<string, string>; state: string };
+    const alerts = async () => ((await (await fetch(`${server.url}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } }).data.alerts;
+    const firing = await eventually(alerts, (r) => r.filter((a) => a.state === 'firing').length === 2, 'both KPI alerts', { timeoutMs: 20_000 });
+    expect(firing.map((a) => `${a.labels.alertname}/${a.labels.severity}`).sort()).toEqual(['DailySignups/critical', 'QueueDepth/warning']);
   });
 });

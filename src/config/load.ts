@@ -40,7 +40,7 @@ export interface Config {
     maxQueryMemoryBytes: number;
   };
   retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number; eventsMs: number };
-  analytics: { maxAgeMs: number; maxPropertiesBytes: number; keys: string[] };
+  analytics: { maxAgeMs: number; maxPropertiesBytes: number; keys: string[]; kpiIntervalMs: number };
   sentryProjects: { id: string; key: string; name: string }[];
   errors: { scrubFields: string[]; scrubEmails: boolean; severityRules: { match: RegExp; level: string }[]; metricsIntervalMs: number };
   events: EventLimits;
@@ -250,7 +250,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       errorsMs: dur('retention.errors', file.retention.errors),
       eventsMs: dur('retention.events', file.retention.events),
     },
-    analytics: { maxAgeMs: dur('analytics.max_age', file.analytics.max_age), maxPropertiesBytes: size('analytics.max_properties_size', file.analytics.max_properties_size), keys: file.analytics.keys },
+    analytics: { maxAgeMs: dur('analytics.max_age', file.analytics.max_age), maxPropertiesBytes: size('analytics.max_properties_size', file.analytics.max_properties_size), keys: file.analytics.keys, kpiIntervalMs: dur('analytics.kpi_interval', file.analytics.kpi_interval) },
     sentryProjects: file.errors.projects,
     errors: {
       scrubFields: file.errors.scrub_fields,

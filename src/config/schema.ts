@@ -130,6 +130,7 @@ export const ConfigSchema = Type.Object({
     max_age: Duration('365d', 'product analytics events older than this are refused (backfills within it are fine)'),
     max_properties_size: Size('64KiB', 'events whose properties take more JSON bytes are refused'),
     keys: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'accepted PostHog project API keys / Segment write keys; empty accepts any' }),
+    kpi_interval: Duration('1m', 'how often event KPIs are computed and written as kpi_value series for their alerting rules'),
   }, strict),
   traces: Type.Object({
     span_metrics_interval: Duration('15s', 'how often the RED metrics counted from spans are written as series'),

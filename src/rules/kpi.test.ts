@@ -30,4 +30,20 @@ describe('kpiGroup', () => {
       'kpis.2.critical: min (5) must be below max (1)',
     ]);
   });
+
+  it('turns event KPIs into rules on their kpi_value series, and checks their period', () => {
+    const { group, errors } = kpiGroup([kpi({ name: 'Signups', query: '', event: { name: 'signup', measure: 'count' }, period: '1d', critical: { min: 3 } })]);
+    expect(errors).toEqual([]);
+    expect(group!.rules.map((r) => r.exprText)).toEqual(['(kpi_value{kpi="Signups"}) < 3']);
+    const bad = kpiGroup([
+      kpi({ name: 'A', query: '', event: { name: 'x', measure: 'count' }, period: '2h', warning: { max: 1 } }),
+      kpi({ name: 'B', query: 'up', event: { name: 'x', measure: 'count' }, warning: { max: 1 } }),
+      kpi({ name: 'C', query: '', event: { name: 'x', measure: 'sum' }, period: '1h', warning: { max: 1 } }),
+    ]);
+    expect(bad.errors).toEqual([
+      "kpis.0.period: an event KPI's period is 1h, 1d, 7d or 30d",
+      'kpis.1: give either query (PromQL) or event',
+      'kpis.2.event: measure sum needs a property',
+    ]);
+  });
 });

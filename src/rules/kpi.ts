@@ -54,6 +54,7 @@ export function kpiGroup(kpis: readonly Kpi[], intervalMs = 0): { group: RuleGro
       return;
     }
     if (k.event && (k.event.measure === 'sum' || k.event.measure === 'avg') && !k.event.property) errors.push(`${where}.event: measure ${k.event.measure} needs a property`);
+    if (k.event && ![3_600_000, 86_400_000, 604_800_000, 2_592_000_000].includes(safeDuration(k.period ?? '1h'))) errors.push(`${where}.period: an event KPI's period is 1h, 1d, 7d or 30d`);
     try {
       if (k.query) parse(k.query);
     } catch (err) {
@@ -67,22 +68,37 @@ export function kpiGroup(kpis: readonly Kpi[], intervalMs = 0): { group: RuleGro
       if (!b) continue;
       if (b.min === undefined && b.max === undefined) errors.push(`${where}.${level}: set min and/or max`);
       else if (b.min !== undefined && b.max !== undefined && b.min >= b.max) errors.push(`${where}.${level}: min (${b.min}) must be below max (${b.max})`);
-      else if (k.query) rules.push(kpiRule(k, level, b, forMs));
+      else rules.push(kpiRule(k, level, b, forMs));
     }
   });
   if (errors.length > 0 || rules.length === 0) return { group: undefined, errors };
   return { group: { name: 'kpis', file: '(config: kpis)', intervalMs, limit: 0, queryOffsetMs: 0, rules }, errors };
 }
 
+/** The series an event KPI's current value is written to (see KpiWriter), and its selector. */
+export const KPI_VALUE_METRIC = 'kpi_value';
+export function kpiValueSelector(name: string): string {
+  return `${KPI_VALUE_METRIC}{kpi=${JSON.stringify(name)}}`;
+}
+
+function safeDuration(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return NaN;
+  }
+}
+
 function kpiRule(k: Kpi, level: 'warning' | 'critical', b: { min?: number; max?: number }, forMs: number): AlertingRule {
+  const query = k.query || kpiValueSelector(k.name);
   const conditions: string[] = [];
   const crossed: string[] = [];
   if (b.min !== undefined) {
-    conditions.push(`(${k.query}) < ${formatValue(b.min)}`);
+    conditions.push(`(${query}) < ${formatValue(b.min)}`);
     crossed.push(`below ${formatValue(b.min)}`);
   }
   if (b.max !== undefined) {
-    conditions.push(`(${k.query}) > ${formatValue(b.max)}`);
+    conditions.push(`(${query}) > ${formatValue(b.max)}`);
     crossed.push(`above ${formatValue(b.max)}`);
   }
   const exprText = conditions.join(' or ');
