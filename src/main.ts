@@ -189,6 +189,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     maxFutureMs: config.events.maxFutureMs,
     maxPropertiesBytes: config.analytics.maxPropertiesBytes,
     keys: config.analytics.keys,
+    scrub: { fields: config.errors.scrubFields, emails: config.errors.scrubEmails },
     now,
     record: countEvents('analytics'),
   });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   server = await startTestServer('batcher:\n  flush_interval: 50ms\n');
   const posthog = new PostHog('phc_testkey', { host: server.url, flushAt: 50, flushInterval: 0 });
   const send = (distinctId: string, event: string, when: Date, properties: Record<string, unknown> = {}) => { posthog.capture({ distinctId, event, timestamp: when, properties }); };
-  send('u1', 'signup', at(0), { plan: 'pro', utm: { source: 'ads' } });
+  send('u1', 'signup', at(0), { plan: 'pro', utm: { source: 'ads' }, password: 'hunter2', card: '4111 1111 1111 1111' });
   send('u1', 'add_to_cart', at(0, 1));
   send('u1', 'purchase', at(0, 2), { amount: 30 });
   send('u2', 'signup', at(0), { plan: 'free' });
@@ -107,7 +107,8 @@ describe('product analytics', () => {
     type Step = { event: string; session: number; time: number };
     const journey = (await get(`/api/v1/analytics/journey?distinct_id=anon-9&${range}`)) as Step[];
     expect(journey.map((j) => j.event)).toEqual(['signup', 'purchase', '$identify']); // the anonymous visitor's whole journey as u4 (identify sent last, at arrival time)
-    const u1 = (await get(`/api/v1/analytics/journey?distinct_id=u1&${range}`)) as Step[];
+    const u1 = (await get(`/api/v1/analytics/journey?distinct_id=u1&${range}`)) as (Step & { properties: Record<string, unknown> })[];
+    expect(u1[0]!.properties).toMatchObject({ password: '[Filtered]', card: '[Filtered card]', plan: 'pro' }); // scrubbed before storage
     expect(u1.map((j) => `${j.event}#${j.session}`)).toEqual(['signup#1', 'add_to_cart#2', 'purchase#3', '$pageview#4']);
     const after = (await get(`/api/v1/analytics/paths?event=signup&steps=2&${range}`)) as { path: string[]; people: number }[];
     expect(after).toEqual(expect.arrayContaining([{ path: ['add_to_cart', 'purchase'], people: 1 }, { path: ['add_to_cart'], people: 1 }]));

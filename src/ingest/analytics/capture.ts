@@ -5,6 +5,7 @@ import type { EncodedBlock } from '../../storage/interface.js';
 import type { TablePayload } from '../../storage/row-tables.js';
 import { decodeBody } from '../body.js';
 import type { IngestSink } from '../sink.js';
+import { scrub, type ScrubOptions } from '../../errors/scrub.js';
 import { MessageError, posthogEvent, segmentEvent, type AnalyticsEvent } from './messages.js';
 
 export interface CaptureOptions {
@@ -19,6 +20,8 @@ export interface CaptureOptions {
   record: (accepted: number, rejected: number) => void;
   /** Accepted project API keys (PostHog) / write keys (Segment); empty accepts any. */
   keys?: readonly string[];
+  /** What is removed from event and person properties before they are stored. */
+  scrub?: ScrubOptions;
 }
 
 export interface CaptureResult {
@@ -92,6 +95,10 @@ export class CaptureIngest {
       }
       if (!e) continue;
       const at = e.timestamp ?? now;
+      if (this.o.scrub) {
+        e.properties = scrub(e.properties, this.o.scrub) as Record<string, unknown>;
+        e.set = scrub(e.set, this.o.scrub) as Record<string, unknown>;
+      }
       const properties = JSON.stringify(e.properties);
       const problem = at < now - this.o.maxAgeMs ? `timestamp ${new Date(at).toISOString()} is older than the accepted ${this.o.maxAgeMs / 1000} s`
         : at > now + this.o.maxFutureMs ? `timestamp ${new Date(at).toISOString()} is more than ${this.o.maxFutureMs / 1000} s in the future`
