@@ -18,6 +18,7 @@ import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
 import { SpanMetrics, type SpanMetricSamples } from './traces/span-metrics.js';
 import { ErrorMetrics } from './errors/error-metrics.js';
+import { RegressionWatch } from './errors/regressions.js';
 import { eventKpiSamples } from './analytics/kpi-writer.js';
 import { queryHandlers } from './api/query-handlers.js';
 import { readHandlers } from './api/read-handlers.js';
@@ -142,6 +143,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   };
   const spanMetrics = new SpanMetrics();
   const errorMetrics = new ErrorMetrics();
+  const regressions = new RegressionWatch();
+  for (const i of await storage.issues(config.server.defaultTenant, { range: { start: 0, end: Date.now() }, status: 'resolved', sort: 'last_seen', limit: 100_000 })) {
+    regressions.status(config.server.defaultTenant, i.project, i.fingerprint, 'resolved', Date.now());
+  }
   /** Writes cumulative counters (span and error metrics) as samples at the current time. */
   const writeCounters = async (sets: SpanMetricSamples) => {
     const t = now();
@@ -174,7 +179,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     sink,
     scrub: { fields: config.errors.scrubFields, emails: config.errors.scrubEmails },
     severityRules: config.errors.severityRules,
-    onEvents: (tenant, project, events) => { errorMetrics.observe(tenant, project, events); },
+    onEvents: (tenant, project, events) => {
+      errorMetrics.observe(tenant, project, events);
+      regressions.observe(tenant, project, events);
+    },
     projects: config.sentryProjects,
     bodyLimitBytes: config.server.bodyLimitBytes,
     maxAgeMs: config.events.maxAgeMs,
@@ -269,7 +277,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       events: eventHandlers({ logs: storage, traces: storage, now }),
       loki: lokiHandlers({ ingest: lokiIngest, streams: storage, now }),
       jaeger: jaegerHandlers({ traces: storage, now }),
-      errors: errorHandlers({ ingest: sentry, errors: storage, now }),
+      errors: errorHandlers({ ingest: sentry, errors: storage, now, onStatus: (...a) => { regressions.status(...a); } }),
       analytics: analyticsHandlers({ capture, analytics: storage, now }),
       kpis: kpiHandlers({ kpis: () => config.kpis, query: kpiQuery(storage, config), analytics: storage, now }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
@@ -312,7 +320,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   }, config.analytics.kpiIntervalMs);
   let errorMetricsRun = Promise.resolve();
   const errorMetricsTimer = setInterval(() => {
-    errorMetricsRun = errorMetricsRun.then(() => writeCounters(errorMetrics.samples())).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'error metrics not written'); });
+    errorMetricsRun = errorMetricsRun.then(async () => {
+      await writeCounters(errorMetrics.samples());
+      await writeCounters(regressions.samples());
+    }).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'error metrics not written'); });
   }, config.errors.metricsIntervalMs);
   let spanMetricsRun = Promise.resolve();
   const spanMetricsTimer = setInterval(() => {

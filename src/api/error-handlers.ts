@@ -20,8 +20,24 @@ function oneOf<T extends string>(req: ApiRequest, name: string, allowed: readonl
   return v as T;
 }
 
+/**
+ * The backpressure check of the Sentry endpoints: SDKs back off on 429 with `Retry-After` /
+ * `X-Sentry-Rate-Limits`, so the WAL's 503s become 429s here.
+ */
+export function sentryAdmit(admit: () => void): () => void {
+  return () => {
+    try {
+      admit();
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.code !== 'OVERLOADED' && err.code !== 'STORAGE_UNAVAILABLE')) throw err;
+      const after = err.headers['Retry-After'] ?? '10';
+      throw new ApiError('RATE_LIMITED', err.message, {}, { 'Retry-After': after, 'X-Sentry-Rate-Limits': `${after}::organization` });
+    }
+  };
+}
+
 /** Sentry's ingest endpoints and the error-tracking API (issues, events, counts, status). */
-export function errorHandlers(d: { ingest: SentryIngest; errors: ErrorsStorage; now: () => number }) {
+export function errorHandlers(d: { ingest: SentryIngest; errors: ErrorsStorage; now: () => number; onStatus?: (tenant: string, project: string, fingerprint: string, status: string, at: number) => void }) {
   const issueQuery = (req: ApiRequest): IssueQuery => {
     const now = d.now();
     const opt = (name: string) => {
@@ -95,7 +111,9 @@ export function errorHandlers(d: { ingest: SentryIngest; errors: ErrorsStorage; 
       const b = jsonBody(req) as { status?: unknown; release?: unknown } | null;
       const status = b?.status;
       if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) throw new ApiError('BAD_JSON', `"status" must be one of ${STATUSES.join(', ')}`);
-      await d.errors.setIssueStatus(req.tenant, issue.project, issue.fingerprint, status as (typeof STATUSES)[number], typeof b?.release === 'string' ? b.release : '', d.now());
+      const at = d.now();
+      await d.errors.setIssueStatus(req.tenant, issue.project, issue.fingerprint, status as (typeof STATUSES)[number], typeof b?.release === 'string' ? b.release : '', at);
+      d.onStatus?.(req.tenant, issue.project, issue.fingerprint, status, at);
       return ok({ project: issue.project, fingerprint: issue.fingerprint, status });
     },
   };

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, errorType: 'unauthorized', summary: 'missing or wrong credentials (a Sentry DSN public key)' },
   BODY_TOO_LARGE: { status: 413, errorType: 'bad_data', summary: 'the body (after decompression) exceeds server.body_limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'bad_data', summary: 'unsupported Content-Type, Content-Encoding or remote_write protobuf message' },
+  RATE_LIMITED: { status: 429, errorType: 'unavailable', summary: 'Sentry ingest while the server is behind: retry after Retry-After (also in X-Sentry-Rate-Limits)' },
   OVERLOADED: { status: 503, errorType: 'unavailable', summary: 'too much ingested data is not yet stored; retry after the Retry-After seconds' },
   STORAGE_UNAVAILABLE: { status: 503, errorType: 'unavailable', summary: 'ClickHouse did not answer' },
   INTERNAL: { status: 500, errorType: 'internal', summary: 'an unexpected server error' },

@@ -1,7 +1,7 @@
 import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { analyticsHandlers } from './analytics-handlers.js';
-import type { errorHandlers } from './error-handlers.js';
+import { sentryAdmit, type errorHandlers } from './error-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
 import type { ingestHandlers } from './ingest-handlers.js';
@@ -94,8 +94,8 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/api/v1/kpis', handler: d.kpis.report },
     { method: 'GET', url: '/api/v1/ai/models', handler: d.analytics.aiModels },
     { method: 'GET', url: '/api/v1/ai/agents', handler: d.analytics.aiAgents },
-    { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: d.admit },
-    { method: 'POST', url: '/api/:projectId/store', handler: d.errors.store, admit: d.admit },
+    { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: sentryAdmit(d.admit) },
+    { method: 'POST', url: '/api/:projectId/store', handler: d.errors.store, admit: sentryAdmit(d.admit) },
     { method: 'GET', url: '/api/v1/errors/issues', handler: d.errors.issues },
     { method: 'GET', url: '/api/v1/errors/issues/:project/:fingerprint', handler: d.errors.issue },
     { method: 'GET', url: '/api/v1/errors/issues/:project/:fingerprint/events', handler: d.errors.events },

@@ -79,6 +79,9 @@ describe('Sentry SDK → error tracking', () => {
     const again = await eventually(() => issues('&q=card'), (r) => r[0]?.count === 3, 'the recurrence');
     expect(again[0]).toMatchObject({ status: 'unresolved', regressed: true });
     expect((await issues('&sort=count&limit=1'))[0]!.count).toBe(3);
+    type Result = { metric: Record<string, string>; value: [number, string] }[];
+    const regressed = await eventually(async () => ((await get(`/api/v1/query?query=${encodeURIComponent(`errors_regressions_total{issue="${error!.fingerprint}"}`)}`)).body.data as { result: Result }).result, (r) => r.length === 1, 'the regression series');
+    expect(regressed[0]!.value[1]).toBe('1');
   });
 
   it('checks the DSN key and takes the store endpoint and gzip envelopes', async () => {
