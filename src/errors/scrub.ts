@@ -30,19 +30,50 @@ function containsWords(key: readonly string[], field: readonly string[]): boolea
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 
-/** A scrubbed copy of `value` (the event): nested objects and arrays are walked. */
-export function scrub(value: unknown, o: ScrubOptions, key = ''): unknown {
-  if (key !== '' && o.fields.some((f) => containsWords(words(key), words(f)))) return '[Filtered]';
-  if (typeof value === 'string') {
-    let s = value.replace(CARD, (m) => (luhn(m.replace(/\D/g, '')) ? '[Filtered card]' : m));
-    if (o.emails) s = s.replace(EMAIL, '[Filtered email]');
-    return s;
+/**
+ * Scrubs values with one set of options; which keys are secret is decided once per key name
+ * (keys repeat from event to event), and only strings with a run of four digits are searched for
+ * card numbers — this runs on every ingested event.
+ */
+export class Scrubber {
+  private readonly fields: string[][];
+  private readonly secret = new Map<string, boolean>();
+
+  constructor(private readonly o: ScrubOptions) {
+    this.fields = o.fields.map(words).filter((w) => w.length > 0);
   }
-  if (Array.isArray(value)) return value.map((v) => scrub(v, o));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, key === '' && k === 'user' ? v : scrub(v, o, k)]));
+
+  private isSecret(key: string): boolean {
+    let v = this.secret.get(key);
+    if (v === undefined) {
+      const kw = words(key);
+      v = this.fields.some((f) => containsWords(kw, f));
+      if (this.secret.size < 10_000) this.secret.set(key, v);
+    }
+    return v;
   }
-  return value;
+
+  /** A scrubbed copy of `value` (the event); the top-level `user` block is kept as it is. */
+  scrub(value: unknown, key = ''): unknown {
+    if (key !== '' && this.isSecret(key)) return '[Filtered]';
+    if (typeof value === 'string') {
+      let s = /\d{4}/.test(value) ? value.replace(CARD, (m) => (luhn(m.replace(/\D/g, '')) ? '[Filtered card]' : m)) : value;
+      if (this.o.emails && s.includes('@')) s = s.replace(EMAIL, '[Filtered email]');
+      return s;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.scrub(v));
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = key === '' && k === 'user' ? v : this.scrub(v, k);
+      return out;
+    }
+    return value;
+  }
+}
+
+/** A scrubbed copy of `value` with `o` (one-off use; ingest keeps a Scrubber). */
+export function scrub(value: unknown, o: ScrubOptions): unknown {
+  return new Scrubber(o).scrub(value);
 }
 
 /** The Luhn check: only digit runs that pass it are card numbers. */

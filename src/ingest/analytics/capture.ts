@@ -5,7 +5,7 @@ import type { EncodedBlock } from '../../storage/interface.js';
 import type { TablePayload } from '../../storage/row-tables.js';
 import { decodeBody } from '../body.js';
 import type { IngestSink } from '../sink.js';
-import { scrub, type ScrubOptions } from '../../errors/scrub.js';
+import { Scrubber, type ScrubOptions } from '../../errors/scrub.js';
 import { MessageError, posthogEvent, segmentEvent, type AnalyticsEvent } from './messages.js';
 
 export interface CaptureOptions {
@@ -39,7 +39,11 @@ const EMPTY = Buffer.alloc(0);
  * by one with their reason; a body that is not JSON is refused whole.
  */
 export class CaptureIngest {
-  constructor(private readonly o: CaptureOptions) {}
+  private readonly scrubber: Scrubber | undefined;
+
+  constructor(private readonly o: CaptureOptions) {
+    this.scrubber = o.scrub ? new Scrubber(o.scrub) : undefined;
+  }
 
   private async json(body: Buffer, encoding: string | undefined): Promise<unknown> {
     const raw = await decodeBody(body, encoding, this.o.bodyLimitBytes);
@@ -95,9 +99,9 @@ export class CaptureIngest {
       }
       if (!e) continue;
       const at = e.timestamp ?? now;
-      if (this.o.scrub) {
-        e.properties = scrub(e.properties, this.o.scrub) as Record<string, unknown>;
-        e.set = scrub(e.set, this.o.scrub) as Record<string, unknown>;
+      if (this.scrubber) {
+        e.properties = this.scrubber.scrub(e.properties) as Record<string, unknown>;
+        e.set = this.scrubber.scrub(e.set) as Record<string, unknown>;
       }
       const properties = JSON.stringify(e.properties);
       const problem = at < now - this.o.maxAgeMs ? `timestamp ${new Date(at).toISOString()} is older than the accepted ${this.o.maxAgeMs / 1000} s`

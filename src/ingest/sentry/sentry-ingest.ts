@@ -4,7 +4,7 @@ import { decodeBody } from '../body.js';
 import type { IngestSink } from '../sink.js';
 import { EnvelopeError, parseEnvelope, sentryKey } from './envelope.js';
 import { errorEventPayload, errorEventRow, type ErrorEventRow } from './event-row.js';
-import { scrub, type ScrubOptions } from '../../errors/scrub.js';
+import { Scrubber, type ScrubOptions } from '../../errors/scrub.js';
 
 /** A Sentry project: its id (the DSN path) and public key (the DSN user). */
 export interface SentryProject {
@@ -55,7 +55,11 @@ export interface SentryResult {
  * the query or the `X-Sentry-Auth` header; bodies may be gzip or deflate.
  */
 export class SentryIngest {
-  constructor(private readonly o: SentryIngestOptions) {}
+  private readonly scrubber: Scrubber | undefined;
+
+  constructor(private readonly o: SentryIngestOptions) {
+    this.scrubber = o.scrub ? new Scrubber(o.scrub) : undefined;
+  }
 
   private project(req: SentryRequest): string {
     if (this.o.projects.length === 0) return req.projectId;
@@ -119,7 +123,7 @@ export class SentryIngest {
     const rows: ErrorEventRow[] = [];
     const refused: string[] = [];
     for (const raw of events) {
-      const e = this.o.scrub ? (scrub(raw, this.o.scrub) as Record<string, unknown>) : raw;
+      const e = this.scrubber ? (this.scrubber.scrub(raw) as Record<string, unknown>) : raw;
       const row = errorEventRow(e, now);
       const rule = this.o.severityRules?.find((r) => r.match.test(`${row.exceptionType}: ${row.exceptionValue}\n${row.message}`));
       if (rule) row.level = rule.level;

@@ -101,9 +101,8 @@ FROM ${this.events(tenant, q.range, where, merged)} GROUP BY time, breakdown ORD
 SELECT breakdown, level, count() AS people, medianIf(tn - t1, tn >= t1 AND t1 > 0) AS median FROM (
   SELECT person, ${breakdown} AS breakdown,
     windowFunnel(${param('UInt64', q.windowMs)})(${ms}, ${join(steps, sql`, `)}) AS level,
-    arraySort(groupArray((${ms}, Event))) AS evs,
-    arrayFirst(x -> x.2 = ${param('String', first.event)}, evs).1 AS t1,
-    arrayFirst(x -> x.2 = ${param('String', last.event)} AND x.1 >= t1, evs).1 AS tn
+    minIf(${ms}, Event = ${param('String', first.event)}) AS t1,
+    arrayFirst(x -> x >= t1, arraySort(groupArrayIf(${ms}, Event = ${param('String', last.event)}))) AS tn
   FROM ${this.events(tenant, q.range, [sql`e.Event IN ${param('Array(String)', [...new Set(q.steps.map((s) => s.event))])}`], await this.merges(tenant))}
   GROUP BY person
 ) WHERE level > 0 GROUP BY breakdown, level ORDER BY breakdown, level`);
