@@ -195,14 +195,19 @@ export function logsTable(o: SchemaOptions): TableDef {
   };
 }
 
-/** Daily partitions on `Timestamp`, TTL in whole parts, sharded by trace. */
+/**
+ * Daily partitions on `Timestamp`, TTL in whole parts, sharded by trace. Granules of 2,048 rows
+ * instead of 8,192: a search reads the columns of each matching row's whole granule, and 2,048
+ * measured fastest (rare token at 1M lines 17.8 → 12.6 ms, newest 100 of a service 7.6 → 5.9 ms
+ * in chDB; 1,024 and 512 were no faster) at the same bytes on disk.
+ */
 function eventTable(orderBy: Fragment, retentionSeconds: number | undefined): Omit<TableDef, 'name' | 'columns'> {
   return {
     engine: 'MergeTree',
     partitionBy: sql`toDate(Timestamp)`,
     orderBy,
     ttl: sql`toDateTime(Timestamp) + toIntervalSecond(${int(retentionSeconds ?? DEFAULT_EVENTS_SECONDS)})`,
-    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    settings: sql`ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000, index_granularity = 2048`,
     shardingKey: sql`cityHash64(TraceId)`,
   };
 }

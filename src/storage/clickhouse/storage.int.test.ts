@@ -188,6 +188,45 @@ describe('ClickHouseStorage on chDB', () => {
 
   it('writes and reads the alerting history', () => checkAlertHistory(storage, T0));
 
+  it('pages logs newest first across the recent five minutes and the rest, ties at page edges included', async () => {
+    const w = new LogRowWriter('paging');
+    const end = Math.floor(T0 / 60_000) * 60_000 + 20 * 60_000;
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) times.push(end - i * 4_000); // 20 minutes, 75 lines in the last five
+    for (let i = 0; i < 6; i++) times.push(end - 5 * 60_000, end - 5 * 60_000 - 1); // ties on both sides of the split
+    times.forEach((t, i) => {
+      w.add({
+        timestampNs: BigInt(t) * 1_000_000n, observedNs: 0n, traceId: '', spanId: '', traceFlags: 0, severityText: 'INFO', severityNumber: 9,
+        serviceName: 'pager', body: `line ${i}${i % 3 === 0 ? ' third' : ''}`, resourceSchemaUrl: '', resourceAttributes: [], scopeSchemaUrl: '', scopeName: '', scopeVersion: '',
+        scopeAttributes: [], logAttributes: [], eventName: '', truncated: false,
+      });
+    });
+    const empty = Buffer.alloc(0);
+    await storage.write([{ series: empty, seriesRows: 0, samples: empty, sampleRows: 0, metadata: empty, metadataRows: 0, payloads: w.finish() }], 'logs-paging');
+    const base = { range: { start: end - 30 * 60_000, end }, services: ['pager'], severities: [], terms: [] as string[], phrases: [], attributes: [] };
+    const pageAll = async (q: typeof base, limit: number) => {
+      const seen: { t: number; body: string }[] = [];
+      let after: Parameters<typeof storage.searchLogs>[2]['after'];
+      for (let n = 0; n < 500; n++) {
+        const page = await storage.searchLogs('paging', q, { limit, ...(after ? { after } : {}) });
+        seen.push(...page.records.map((r) => ({ t: Number(BigInt(r.timeUnixNano) / 1_000_000n), body: r.body })));
+        if (!page.next) break;
+        after = page.next;
+      }
+      return seen;
+    };
+    for (const limit of [7, 100, 1000]) {
+      const all = await pageAll(base, limit); // service only: the recent five minutes are read first
+      expect(all).toHaveLength(times.length);
+      expect(new Set(all.map((r) => r.body)).size).toBe(times.length);
+      expect(all.map((r) => r.t)).toEqual([...times].sort((a, b) => b - a));
+    }
+    const thirds = await pageAll({ ...base, terms: ['third'] }, 9); // a word: the whole range at once
+    expect(thirds.map((r) => r.t)).toEqual(times.filter((_, i) => i % 3 === 0).sort((a, b) => b - a));
+    const recent = await storage.searchLogs('paging', base, { limit: 10 });
+    expect(recent.records.map((r) => Number(BigInt(r.timeUnixNano) / 1_000_000n))).toEqual(times.slice(0, 10));
+  });
+
   it('counts logs per bucket the same from the per-minute projection as from the rows', async () => {
     const w = new LogRowWriter('default');
     const base = Math.floor(T0 / 60_000) * 60_000;
