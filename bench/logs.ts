@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const ingest = await ingestAndSettle(target, `${target.baseUrl}/v1/logs`, bodies, LINES, SENDERS);
     const waited = ingest.settledAfter;
     const range = `start=${Math.floor(startMs / 1000)}&end=${Math.ceil(endMs / 1000) + 1}`;
-    const stepAll = Math.ceil((endMs - startMs) / 1000) + 2;
+    const stepAll = Math.ceil((Math.ceil((endMs - startMs) / 1000) + 2) / 60) * 60; // whole minutes, as a histogram over hours picks
     const base = target.baseUrl;
     const checks = {
       rare: () => getJson(base, `/api/v1/logs?q=zebracorn&limit=100&${range}`),

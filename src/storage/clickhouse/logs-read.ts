@@ -30,8 +30,8 @@ export class LogsRead implements LogsReader {
     return sql`${database(this.db)}.${ident('logs')}`;
   }
 
-  private where(tenant: string, q: LogQuery): Fragment {
-    const c: Fragment[] = [sql`${ident('tenant')} = ${param('String', tenant)}`, timeCondition(q.range)];
+  private where(tenant: string, q: LogQuery, time: Fragment = timeCondition(q.range)): Fragment {
+    const c: Fragment[] = [sql`${ident('tenant')} = ${param('String', tenant)}`, time];
     if (q.services.length > 0) c.push(sql`${ident('ServiceName')} IN ${param('Array(String)', q.services)}`);
     if (q.severities.length > 0) c.push(sql`lower(${ident('SeverityText')}) IN ${param('Array(String)', q.severities.map((s) => s.toLowerCase()))}`);
     const words = [...q.terms.flatMap(tokens), ...q.phrases.flatMap(tokens)];
@@ -87,28 +87,23 @@ LIMIT ${param('UInt32', limit)} OFFSET ${param('UInt32', after?.skip ?? 0)}`);
     }));
   }
 
+  /**
+   * Counts per bucket. With whole-minute steps the buckets cover the minutes at the edges whole:
+   * filters on service and severity alone are answered from the `counts` projection, others read
+   * the stored minute of each line instead of its nanosecond time.
+   */
   async logCounts(tenant: string, q: LogQuery, stepMs: number, by?: 'severity' | 'service'): Promise<{ time: number; key: string; count: number }[]> {
     const key = by === 'severity' ? sql`${ident('SeverityText')}` : by === 'service' ? sql`${ident('ServiceName')}` : sql`''`;
-    const onlyServiceAndSeverity = q.terms.length + q.phrases.length + q.attributes.length === 0 && !q.traceId && !q.spanId;
-    if (stepMs % 60_000 === 0 && onlyServiceAndSeverity) {
-      // Whole minutes: answered from the `counts` projection (buckets cover the minutes at the edges whole).
-      const minute = sql`toStartOfMinute(${ident('Timestamp')})`;
-      const c: Fragment[] = [
-        sql`${ident('tenant')} = ${param('String', tenant)}`,
-        sql`${minute} >= toDateTime(${param('Int64', Math.floor(q.range.start / 60_000) * 60)})`,
-        sql`${minute} <= toDateTime(${param('Int64', Math.floor(q.range.end / 60_000) * 60)})`,
-      ];
-      if (q.services.length > 0) c.push(sql`${ident('ServiceName')} IN ${param('Array(String)', q.services)}`);
-      if (q.severities.length > 0) c.push(sql`lower(${ident('SeverityText')}) IN ${param('Array(String)', q.severities.map((x) => x.toLowerCase()))}`);
-      const stepSec = stepMs / 1000;
-      const rows = await this.rows<{ time: string; key: string; count: string }>(sql`
-SELECT intDiv(toUnixTimestamp(${minute}), ${param('Int64', stepSec)}) * ${param('Int64', stepMs)} AS time, ${key} AS key, count() AS count
-FROM ${this.table()} WHERE ${all(c)} GROUP BY time, key ORDER BY time, key`);
-      return rows.map((r) => ({ time: Number(r.time), key: r.key, count: Number(r.count) }));
+    let bucket = sql`intDiv(toUnixTimestamp64Milli(${ident('Timestamp')}), ${param('Int64', stepMs)}) * ${param('Int64', stepMs)}`;
+    let where = this.where(tenant, q);
+    if (stepMs % 60_000 === 0) {
+      const onlyServiceAndSeverity = q.terms.length + q.phrases.length + q.attributes.length === 0 && !q.traceId && !q.spanId;
+      const minute = onlyServiceAndSeverity ? sql`toStartOfMinute(${ident('Timestamp')})` : sql`${ident('Minute')}`;
+      bucket = sql`intDiv(toUnixTimestamp(${minute}), ${param('Int64', stepMs / 1000)}) * ${param('Int64', stepMs)}`;
+      where = this.where(tenant, q, sql`${minute} >= toDateTime(${param('Int64', Math.floor(q.range.start / 60_000) * 60)}) AND ${minute} <= toDateTime(${param('Int64', Math.floor(q.range.end / 60_000) * 60)})`);
     }
     const rows = await this.rows<{ time: string; key: string; count: string }>(sql`
-SELECT intDiv(toUnixTimestamp64Milli(Timestamp), ${param('Int64', stepMs)}) * ${param('Int64', stepMs)} AS time, ${key} AS key, count() AS count
-FROM ${this.table()} WHERE ${this.where(tenant, q)} GROUP BY time, key ORDER BY time, key`);
+SELECT ${bucket} AS time, ${key} AS key, count() AS count FROM ${this.table()} WHERE ${where} GROUP BY time, key ORDER BY time, key`);
     return rows.map((r) => ({ time: Number(r.time), key: r.key, count: Number(r.count) }));
   }
 

@@ -1,5 +1,5 @@
 import type { ChConnection } from './connection.js';
-import { alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, eventsTable, personIdsTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
+import { addColumn, LOGS_MINUTE_COLUMN, LOGS_MINUTE_INDEX, alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, eventsTable, personIdsTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
 import { database, ident, int, param, render, sql, type Fragment } from './sql.js';
 
 /** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
@@ -34,6 +34,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'product analytics: events, person_ids',
     statements: (o) => [eventsTable(o), personIdsTable()].flatMap((t) => createTable(t, o)),
+  },
+  {
+    version: 6,
+    name: 'logs: Minute column and index for histograms',
+    statements: (o) => addColumn(logsTable(o), o, LOGS_MINUTE_COLUMN, LOGS_MINUTE_INDEX),
   },
 ];
 

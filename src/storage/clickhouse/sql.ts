@@ -56,7 +56,7 @@ const IDENTIFIERS = new Set([
   'logs', 'spans', 'trace_index', 'logs_local', 'spans_local', 'trace_index_local',
   'Timestamp', 'ObservedTimestamp', 'TraceId', 'SpanId', 'ParentSpanId', 'TraceState', 'TraceFlags', 'SeverityText', 'SeverityNumber',
   'ServiceName', 'Body', 'ResourceSchemaUrl', 'ResourceAttributes', 'ScopeSchemaUrl', 'ScopeName', 'ScopeVersion', 'ScopeAttributes',
-  'LogAttributes', 'EventName', 'Truncated', 'SpanName', 'SpanKind', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
+  'LogAttributes', 'EventName', 'Truncated', 'Minute', 'SpanName', 'SpanKind', 'SpanAttributes', 'Duration', 'StatusCode', 'StatusMessage',
   'error_events', 'error_issues', 'error_events_local', 'error_issues_local',
   'events', 'person_ids', 'events_local', 'person_ids_local', 'DistinctId', 'AnonymousId', 'SessionId', 'Uuid', 'Properties', 'PersonProperties', 'Source', 'PersonId',
   'Project', 'EventId', 'Fingerprint', 'Title', 'Culprit', 'Level', 'Platform', 'Release', 'Environment', 'ServerName', 'Message',

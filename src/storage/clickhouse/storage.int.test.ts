@@ -5,6 +5,7 @@ import { tempDir } from '../../../test/tmp.js';
 import { BlockBuilder, makeSeriesRef } from '../block.js';
 import { STALE_FLAG, type SeriesSamples } from '../interface.js';
 import { ChdbConnection } from './connection-chdb.js';
+import { MIGRATIONS } from './migrate.js';
 import { ClickHouseStorage } from './storage.js';
 import { render, sql } from './sql.js';
 
@@ -55,7 +56,7 @@ describe('ClickHouseStorage on chDB', () => {
 
   it('records migrations once', async () => {
     const out = await conn.query(render(sql`SELECT count() FROM t1.schema_migrations`), 'TabSeparated');
-    expect(out.toString().trim()).toBe('5');
+    expect(out.toString().trim()).toBe(String(MIGRATIONS.length));
   });
 
   it('selects series and samples by matchers, scoped by tenant', async () => {
@@ -250,5 +251,21 @@ describe('ClickHouseStorage on chDB', () => {
     }
     expect(fromProjection.map((r) => [`${r.time}/${r.key}`, r.count])).toEqual([...rollUp].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
     expect(fromProjection.reduce((n, r) => n + r.count, 0)).toBe(200);
+    const withWord = { ...q, terms: ['line'] }; // whole minutes read from the stored Minute column
+    expect(await storage.logCounts('default', withWord, 120_000, 'severity')).toEqual(fromProjection);
+    expect(await storage.logCounts('default', withWord, 30_000, 'severity')).toEqual(fromRows);
+  });
+
+  it('adds the Minute column to a logs table made before it, and counts the same with it', async () => {
+    const migration = MIGRATIONS.find((m) => m.version === 6)!;
+    await conn.command(render(sql`ALTER TABLE t1.logs DROP INDEX idx_minute`));
+    await conn.command(render(sql`ALTER TABLE t1.logs DROP COLUMN Minute`));
+    const base = Math.floor(T0 / 60_000) * 60_000;
+    const q = { range: { start: base, end: base + 600 * 1_700 }, services: ['web'], severities: [], terms: ['line'], phrases: [], attributes: [] };
+    const before = await storage.logCounts('default', { ...q, terms: [] }, 300_000);
+    for (const s of migration.statements(schema)) await conn.command(render(s));
+    for (const s of migration.statements(schema)) await conn.command(render(s)); // idempotent
+    expect(await storage.logCounts('default', q, 300_000)).toEqual(before);
+    expect(before.reduce((n, r) => n + r.count, 0)).toBe(300);
   });
 });
