@@ -4,7 +4,7 @@ import { checkAlertHistory } from '../../../test/alert-history-cases.js';
 import { tempDir } from '../../../test/tmp.js';
 import { ServerConnection } from './connection-server.js';
 import { AlertHistory } from './alert-history.js';
-import { migrate } from './migrate.js';
+import { migrate, MIGRATIONS } from './migrate.js';
 import { param, render, sql } from './sql.js';
 
 // The server-mode connection is @clickhouse/client. Pointed at chDB through `chdb/connection`,
@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('ServerConnection (@clickhouse/client)', () => {
   it('applies migrations idempotently and answers parameterised queries in every read format', async () => {
     const o = { database: 'srv', mode: 'server' as const, cluster: '', metricsRetentionSeconds: 86_400 };
-    expect(await migrate(conn, o)).toEqual([1, 2, 3, 4, 5]);
+    expect(await migrate(conn, o)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(conn, o)).toEqual([]);
     const q = render(sql`SELECT name FROM system.tables WHERE database = ${param('String', 'srv')} ORDER BY name`);
     expect((await conn.query(q, 'TabSeparated')).toString()).toBe('alert_events\nerror_events\nerror_issues\nevents\nlogs\nmetadata\nnotification_log\nperson_ids\nsamples\nschema_migrations\nseries\nspans\ntrace_index\n');
