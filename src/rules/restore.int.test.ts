@@ -24,6 +24,7 @@ describe('alert state across a restart', () => {
       expect(again.data.alerts[0]!.activeAt).toBe(startedAt);
     } finally {
       await second.cleanup();
+      data.remove();
     }
   });
 });
