@@ -121,7 +121,29 @@ export class ByteWriter {
     this.buf[this.pos++] = n;
   }
 
+  /**
+   * A String: its UTF-8 length, then the bytes. Short ASCII strings (most names, ids and
+   * attribute values) are copied by a loop: the span ingest profile spent ~1.7 s per 1M spans in
+   * Buffer.byteLength and Buffer#write calls for them.
+   */
   string(s: string): void {
+    const n = s.length;
+    if (n < 128) {
+      this.ensure(n + 1);
+      const buf = this.buf;
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + 1 + i] = c;
+      }
+      if (i === n) {
+        buf[start] = n;
+        this.pos = start + 1 + n;
+        return;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.varint(len);
     this.ensure(len);
