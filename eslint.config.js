@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default defineConfig(
   { ignores: ['dist/**', 'data/**', 'scratch/**', 'node_modules/**', 'web/dist/**'] },
@@ -22,6 +23,11 @@ export default defineConfig(
         patterns: [{ group: ['**/storage/clickhouse/*', '**/storage/clickhouse'], message: 'Only src/storage and src/main.ts may use the ClickHouse implementation; use the storage interface.' }],
       }],
     },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     files: ['src/main.ts', 'src/storage/**', 'bench/**', '**/*.int.test.ts'],

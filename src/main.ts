@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { healthHandlers } from './api/health-handlers.js';
@@ -298,6 +299,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     bodyLimitBytes: config.server.bodyLimitBytes,
     defaultTenant: config.server.defaultTenant,
     logger: log,
+    webRoot: fileURLToPath(new URL('../dist/web/', import.meta.url)),
     observe: (route, method, code, seconds) => { telemetry.httpDuration.observe({ route, method, code: String(code) }, seconds); },
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });

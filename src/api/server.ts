@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Route } from './types.js';
+import { registerWebApp, sendWebPage, wantsWebPage } from './web-app.js';
 
 export interface ServerOptions {
   routes: readonly Route[];
@@ -12,6 +13,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Records one finished request (self-metrics). */
   observe?: (route: string, method: string, status: number, seconds: number) => void;
+  /** Folder of the built web app, served at `/` when it holds an `index.html`. */
+  webRoot?: string;
 }
 
 const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -43,7 +46,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     });
   }
 
+  const web = opts.webRoot !== undefined && registerWebApp(app, opts.webRoot);
+  if (opts.webRoot !== undefined && !web) opts.logger.warn({ webRoot: opts.webRoot }, 'web app not built: run npm run build');
   app.setNotFoundHandler((req, reply) => {
+    if (web && wantsWebPage(req)) return sendWebPage(reply);
     sendError(reply, new ApiError('NOT_FOUND', `no endpoint ${req.method} ${req.url.split('?')[0] ?? ''}`));
   });
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {

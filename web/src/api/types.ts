@@ -1,0 +1,72 @@
+// Response types of the server's APIs, as the web app reads them. Times in the Prometheus API are
+// float seconds; log and span times are nanoseconds as decimal strings.
+
+/** The envelope every `/api/v1/*` answer comes in. */
+export interface Envelope<T> {
+  status: 'success' | 'error';
+  data: T;
+  error?: string;
+  errorType?: string;
+  warnings?: string[];
+  infos?: string[];
+}
+
+export type SampleValue = [number, string];
+export interface MatrixSeries { metric: Record<string, string>; values: SampleValue[] }
+export interface VectorSample { metric: Record<string, string>; value: SampleValue }
+export type QueryData =
+  | { resultType: 'matrix'; result: MatrixSeries[] }
+  | { resultType: 'vector'; result: VectorSample[] }
+  | { resultType: 'scalar'; result: SampleValue }
+  | { resultType: 'string'; result: SampleValue };
+
+export interface LogRecord {
+  timeUnixNano: string;
+  traceId: string;
+  spanId: string;
+  severityText: string;
+  severityNumber: number;
+  serviceName: string;
+  body: string;
+  resourceAttributes: Record<string, string>;
+  scopeName: string;
+  logAttributes: Record<string, string>;
+  truncated: boolean;
+}
+export interface LogsPage { records: LogRecord[]; nextCursor: string | null }
+export interface LogHistogram { step: number; buckets: { time: number; key: string; count: number }[] }
+export interface FacetValue { value: string; count: number }
+
+export interface TraceSummary {
+  traceId: string;
+  startTimeUnixNano: string;
+  durationNano: string;
+  spanCount: number;
+  errorCount: number;
+  services: string[];
+  rootService: string;
+  rootName: string;
+}
+
+export interface WaterfallSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: string;
+  serviceName: string;
+  startTimeUnixNano: string;
+  durationNano: string;
+  statusCode: string;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  events: { timeUnixNano: string; name: string; attributes: Record<string, string> }[];
+  offsetNano: string;
+  depth: number;
+  children: string[];
+  critical: boolean;
+  orphan: boolean;
+}
+export interface Waterfall { traceId: string; startTimeUnixNano: string; durationNano: string; services: string[]; spans: WaterfallSpan[] }
+export interface Dependency { parent: string; child: string; callCount: number }
