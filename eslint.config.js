@@ -5,7 +5,7 @@ import { defineConfig } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'data/**', 'scratch/**', 'node_modules/**', 'web/dist/**'] },
+  { ignores: ['dist/**', 'data/**', 'scratch/**', 'node_modules/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

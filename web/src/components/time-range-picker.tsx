@@ -35,7 +35,7 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
   return (
     <div className="time-range">
       <button type="button" className="btn" aria-expanded={open} onClick={() => { setFrom(value.from); setTo(value.to); setOpen(!open); }}>
-        🕑 {label}
+        {label} ▾
       </button>
       {open && (
         <div className="popover" role="dialog" aria-label="time range">

@@ -57,7 +57,7 @@ export function VirtualList<T>({ items, rowHeight, height, itemKey, render, onEn
   }, [last, items.length, onEnd]);
 
   return (
-    <div className="log-list" ref={scroller} style={{ height }} onScroll={(e) => { setTop(e.currentTarget.scrollTop); }} role="list" aria-label={label}>
+    <div className="log-list" ref={scroller} style={{ height: Math.min(height, total + 2) }} onScroll={(e) => { setTop(e.currentTarget.scrollTop); }} role="list" aria-label={label}>
       <div style={{ height: total, position: 'relative' }}>
         {items.slice(first, last).map((item, k) => {
           const i = first + k;

@@ -27,7 +27,7 @@ export function ServiceMap({ start, end }: { start: number; end: number }) {
   return (
     <svg className="service-map" viewBox={`0 0 ${w} ${h}`} width="100%" role="img" aria-label="service map">
       <defs>
-        <marker id="arrow" viewBox="0 0 10 10" refX="28" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+        <marker id="arrow" viewBox="0 0 10 10" refX="25" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="var(--muted)" />
         </marker>
       </defs>

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, screenshot } from '../browser.js';
+import { startTestServer } from '../server.js';
+import { eventually } from '../wait.js';
+
+// End to end: the built web app in Debian's Chromium against the real server, with data sent
+// through the server's own ingest APIs.
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+const NOW = Date.now();
+const TRACE = randomBytes(16).toString('hex');
+const SPANS = [randomBytes(8).toString('hex'), randomBytes(8).toString('hex'), randomBytes(8).toString('hex')];
+
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+};
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer('batcher:\n  flush_interval: 50ms\n'), launchBrowser()]);
+  // Metrics: two counters over the last 30 minutes, every 15 s.
+  const stamps = Array.from({ length: 120 }, (_, i) => NOW - 30 * 60_000 + i * 15_000);
+  await post('/api/v1/import', ['200', '500'].map((code) => JSON.stringify({
+    metric: { __name__: 'e2e_requests_total', job: 'shop', code },
+    values: stamps.map((_, i) => i * (code === '200' ? 10 : 1)),
+    timestamps: stamps,
+  })).join('\n'));
+  // Logs: a checkout service with a failing payment, linked to the trace below.
+  await post('/v1/logs', { resourceLogs: [{ resource: { attributes: [str('service.name', 'checkout')] }, scopeLogs: [{ logRecords: [
+    { timeUnixNano: ns(NOW - 120_000), severityNumber: 9, severityText: 'INFO', body: { stringValue: 'cart opened by customer 42' }, attributes: [str('customer', '42')] },
+    { timeUnixNano: ns(NOW - 60_000), severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'payment declined for order 7' }, traceId: TRACE, spanId: SPANS[2], attributes: [str('order', '7')] },
+    { timeUnixNano: ns(NOW - 30_000), severityNumber: 13, severityText: 'WARN', body: { stringValue: 'payment retry scheduled' }, attributes: [] },
+  ] }] }] });
+  // A trace: frontend → checkout → payments (the payment span failed).
+  const span = (i: number, service: string, name: string, parent: string, startMs: number, durMs: number, error = false) => ({
+    resource: { attributes: [str('service.name', service)] },
+    scopeSpans: [{ spans: [{
+      traceId: TRACE, spanId: SPANS[i], parentSpanId: parent, name, kind: i === 0 ? 2 : 3,
+      startTimeUnixNano: ns(startMs), endTimeUnixNano: ns(startMs + durMs),
+      attributes: [str('http.route', `/${name}`)],
+      status: error ? { code: 2, message: 'card declined' } : { code: 1 },
+    }] }],
+  });
+  await post('/v1/traces', { resourceSpans: [
+    span(0, 'frontend', 'GET /checkout', '', NOW - 60_500, 400),
+    span(1, 'checkout', 'place-order', SPANS[0]!, NOW - 60_450, 300),
+    span(2, 'payments', 'charge-card', SPANS[1]!, NOW - 60_400, 200, true),
+  ] });
+  await eventually(async () => (await fetch(`${server.url}/api/v1/traces/${TRACE}`)).status, (s) => s === 200, 'the trace to be stored');
+  await eventually(async () => ((await (await fetch(`${server.url}/api/v1/logs?q=payment`)).json()) as { data: { records: unknown[] } }).data.records.length, (n) => n === 2, 'the logs to be stored');
+});
+
+afterAll(async () => {
+  await browser.close();
+  await server.cleanup();
+});
+
+/** Types into the PromQL editor (CodeMirror), replacing what it holds. */
+async function typeQuery(page: Page, expr: string): Promise<void> {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(expr, { delay: 5 });
+}
+
+describe('web app in Chromium', () => {
+  it('Explore: completes metric names, runs a query into a chart and a table, and shows the server\'s error for a bad query', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/explore$/);
+    await typeQuery(page, 'e2e_req');
+    await page.waitForSelector('.cm-tooltip-autocomplete >> text=e2e_requests_total');
+    await page.keyboard.press('Escape');
+    await typeQuery(page, 'sum by (code) (rate(e2e_requests_total[5m]))');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.chart canvas');
+    const legend = await page.locator('.legend button').allTextContents();
+    expect(legend.sort()).toEqual(['{code="200"}', '{code="500"}']);
+    expect(new URL(page.url()).searchParams.get('expr')).toBe('sum by (code) (rate(e2e_requests_total[5m]))');
+    await page.click('.legend button >> text={code="500"}');
+    expect(await page.getAttribute('.legend button >> text={code="500"}', 'aria-pressed')).toBe('false');
+    await screenshot(page, 'explore-graph');
+
+    await page.click('role=tab[name="Table"]');
+    await page.waitForSelector('table.data td >> text={code="200"}');
+    expect(await page.locator('table.data tbody tr').count()).toBe(2);
+    await typeQuery(page, 'e2e_requests_total{code="200"}');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('table.data td >> text=e2e_requests_total{code="200", job="shop"}');
+    expect(await page.locator('table.data td.num').allTextContents()).toEqual(['1190']);
+    await screenshot(page, 'explore-table');
+
+    await typeQuery(page, 'rate(e2e_requests_total)');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.error-box');
+    expect(await page.locator('.error-box').textContent()).toMatch(/range vector/i);
+
+    // A shared URL reproduces the view.
+    const shared = await openPage(browser);
+    await shared.page.goto(`${server.url}/explore?expr=${encodeURIComponent('e2e_requests_total')}&tab=table`);
+    await shared.page.waitForSelector('table.data tbody tr >> nth=1');
+    expect(await shared.page.locator('table.data tbody tr').count()).toBe(2);
+    expect([...problems(), ...shared.problems()]).toEqual([]);
+  });
+
+  it('Logs: searches words, shows the histogram, expands a line and follows its trace link to the waterfall', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/logs`);
+    await page.waitForSelector('.log-row >> text=cart opened by customer 42');
+    expect(await page.locator('.log-row').count()).toBe(3);
+    await page.fill('input[aria-label="search terms"]', 'payment');
+    await page.click('button:has-text("Search")');
+    await eventually(() => page.locator('.log-row').count(), (n) => n === 2, 'two payment lines');
+    expect(await page.locator('.bar-chart rect[fill="#e5534b"]').count()).toBe(1);
+    await page.selectOption('select[aria-label="severity"]', 'ERROR');
+    await eventually(() => page.locator('.log-row').count(), (n) => n === 1, 'one error line');
+    await page.click('.log-row >> text=payment declined for order 7');
+    await page.waitForSelector('.log-detail dt >> text=order');
+    await screenshot(page, 'logs');
+    await page.click(`.log-detail a >> text=${TRACE}`);
+    await page.waitForURL(new RegExp(`/traces/${TRACE}$`));
+    await page.waitForSelector('.wf-row');
+    expect(problems()).toEqual([]);
+  });
+
+  it('Traces: finds the trace, draws its waterfall with the failed span marked, opens a span, and shows the service map', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/traces`);
+    await page.waitForSelector(`.trace-list >> text=${TRACE}`);
+    expect(await page.locator('.trace-list .badge.err').textContent()).toBe('1 error');
+    await page.click('.trace-list a >> text=GET /checkout');
+    await page.waitForURL(new RegExp(`/traces/${TRACE}$`));
+    const rows = page.locator('.wf-row');
+    await eventually(() => rows.count(), (n) => n === 3, 'three spans');
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-level')))).toEqual(['1', '2', '3']);
+    expect(await page.locator('.wf-row.error').textContent()).toContain('charge-card');
+    await page.click('.wf-row >> text=charge-card');
+    await page.waitForSelector('.span-detail >> text=card declined');
+    expect(await page.locator('.span-detail dd >> text=/charge-card').count()).toBe(1);
+    await screenshot(page, 'trace-waterfall');
+
+    await page.goto(`${server.url}/traces?view=map`);
+    await page.waitForSelector('svg.service-map >> text=payments');
+    expect((await page.locator('svg.service-map g text').allTextContents()).filter((t) => /^[a-z]+$/.test(t)).sort()).toEqual(['checkout', 'frontend', 'payments']);
+    await screenshot(page, 'service-map');
+    expect(problems()).toEqual([]);
+  });
+
+  it('works on a phone-width screen and in both themes', async () => {
+    const { page, problems } = await openPage(browser, 390, 844);
+    await page.goto(`${server.url}/explore?expr=${encodeURIComponent('rate(e2e_requests_total[5m])')}`);
+    await page.waitForSelector('.chart canvas');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const first = await theme();
+    expect(first).toMatch(/^(dark|light)$/);
+    await screenshot(page, `explore-phone-${first!}`);
+    await page.click('button.theme');
+    const second = await theme();
+    expect(second).toBe(first === 'dark' ? 'light' : 'dark');
+    await screenshot(page, `explore-phone-${second!}`);
+    expect(problems()).toEqual([]);
+  });
+});
