@@ -51,6 +51,18 @@ beforeAll(async () => {
     span(1, 'checkout', 'place-order', SPANS[0]!, NOW - 60_450, 300),
     span(2, 'payments', 'charge-card', SPANS[1]!, NOW - 60_400, 200, true),
   ] });
+  // Errors: two events of one issue (a TypeError in the app's code), one of another.
+  const sentry = (event: Record<string, unknown>) => fetch(`${server.url}/api/42/store/?sentry_key=anykey`, { method: 'POST', body: JSON.stringify({ timestamp: NOW / 1000, platform: 'node', ...event }) });
+  const crash = (user: string) => ({
+    level: 'error', release: 'shop@1.4.0', environment: 'production', user: { id: user },
+    tags: { route: '/checkout' },
+    breadcrumbs: { values: [{ timestamp: NOW / 1000 - 1, category: 'http', message: 'POST /api/cart 200' }] },
+    exception: { values: [{ type: 'TypeError', value: "Cannot read properties of undefined (reading 'price')", stacktrace: { frames: [
+      { filename: 'node:internal/process/task_queues', function: 'processTicksAndRejections', lineno: 95, in_app: false },
+      { filename: '/srv/shop/src/cart/total.js', function: 'cartTotal', lineno: 17, colno: 9, in_app: true, pre_context: ['function cartTotal(items) {'], context_line: '  return items.reduce((s, i) => s + i.product.price, 0);', post_context: ['}'] },
+    ] } }] },
+  });
+  for (const r of [await sentry(crash('u1')), await sentry(crash('u2')), await sentry({ level: 'warning', message: 'slow checkout for order 9' })]) expect(r.status).toBe(200);
   await eventually(async () => (await fetch(`${server.url}/api/v1/traces/${TRACE}`)).status, (s) => s === 200, 'the trace to be stored');
   await eventually(async () => ((await (await fetch(`${server.url}/api/v1/logs?q=payment`)).json()) as { data: { records: unknown[] } }).data.records.length, (n) => n === 2, 'the logs to be stored');
 });
@@ -148,6 +160,34 @@ describe('web app in Chromium', () => {
     await page.waitForSelector('svg.service-map >> text=payments');
     expect((await page.locator('svg.service-map g text').allTextContents()).filter((t) => /^[a-z]+$/.test(t)).sort()).toEqual(['checkout', 'frontend', 'payments']);
     await screenshot(page, 'service-map');
+    expect(problems()).toEqual([]);
+  });
+
+  it('Errors: lists issues with counts and users, opens one with its stack trace and history, and resolves it', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/errors`);
+    const row = page.locator('.issue-list tbody tr', { hasText: 'TypeError' });
+    await row.waitFor();
+    expect(await page.locator('.issue-list tbody tr').count()).toBe(2);
+    expect(await row.locator('td.num').allTextContents()).toEqual(['2', '2']);
+    expect(await row.locator('.sparkline polyline').count()).toBe(1);
+    await screenshot(page, 'errors');
+    await row.locator('a').click();
+    await page.waitForURL(/\/errors\/42\/[0-9a-f]+$/);
+    await page.waitForSelector('.stack-trace >> text=cartTotal');
+    expect(await page.locator('.frame.in-app pre .hot').textContent()).toContain('i.product.price');
+    expect(await page.locator('.frame').count()).toBe(1);
+    await page.check('text=Show frames outside the app');
+    expect(await page.locator('.frame').count()).toBe(2);
+    expect(await page.locator('.event-history tbody tr').count()).toBe(2);
+    await page.waitForSelector('text=POST /api/cart 200');
+    await screenshot(page, 'error-issue');
+    await page.click('button:has-text("Resolve")');
+    await page.waitForSelector('.issue-status >> text=resolved');
+    await page.click('a:has-text("← Errors")');
+    await eventually(() => page.locator('.issue-list tbody tr').count(), (n) => n === 1, 'one unresolved issue left');
+    await page.selectOption('select[aria-label="status"]', 'resolved');
+    await page.waitForSelector('.issue-list >> text=TypeError');
     expect(problems()).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ const PAGES: PageEntry[] = [
   { path: '/explore', title: 'Explore', page: lazy(() => import('./pages/metrics/explore-page')) },
   { path: '/logs', title: 'Logs', page: lazy(() => import('./pages/logs/logs-page')) },
   { path: '/traces', title: 'Traces', page: lazy(() => import('./pages/traces/traces-page')) },
+  { path: '/errors', title: 'Errors', page: lazy(() => import('./pages/errors/errors-page')) },
 ];
 
 type Theme = 'dark' | 'light';

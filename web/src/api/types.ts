@@ -70,3 +70,58 @@ export interface WaterfallSpan {
 }
 export interface Waterfall { traceId: string; startTimeUnixNano: string; durationNano: string; services: string[]; spans: WaterfallSpan[] }
 export interface Dependency { parent: string; child: string; callCount: number }
+
+export type IssueStatus = 'unresolved' | 'resolved' | 'ignored';
+export interface IssueSummary {
+  project: string;
+  fingerprint: string;
+  title: string;
+  culprit: string;
+  level: string;
+  /** Unix ms. */
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+  users: number;
+  releases: string[];
+  environments: string[];
+  status: IssueStatus;
+  regressed: boolean;
+}
+export interface ErrorEventRecord {
+  project: string;
+  fingerprint: string;
+  eventId: string;
+  time: number;
+  title: string;
+  level: string;
+  release: string;
+  environment: string;
+  user: { id: string; email: string; ip: string; name: string };
+  tags: Record<string, string>;
+  event: SentryEvent;
+}
+export interface IssueDetail extends IssueSummary { latestEvent: ErrorEventRecord | null }
+
+/** The parts of a stored Sentry event the pages show; everything is optional as SDKs differ. */
+export interface SentryFrame {
+  filename?: string;
+  abs_path?: string;
+  module?: string;
+  function?: string;
+  lineno?: number;
+  colno?: number;
+  in_app?: boolean;
+  context_line?: string;
+  pre_context?: string[];
+  post_context?: string[];
+}
+export interface SentryException { type?: string; value?: string; stacktrace?: { frames?: SentryFrame[] } }
+export interface SentryBreadcrumb { timestamp?: number | string; category?: string; message?: string; level?: string; type?: string }
+export interface SentryEvent {
+  message?: string | { formatted?: string; message?: string };
+  exception?: { values?: SentryException[] };
+  breadcrumbs?: { values?: SentryBreadcrumb[] } | SentryBreadcrumb[];
+  contexts?: Record<string, Record<string, unknown>>;
+  request?: { url?: string; method?: string };
+}
