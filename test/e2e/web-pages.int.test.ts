@@ -22,7 +22,11 @@ const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
 const ns = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer('batcher:\n  flush_interval: 50ms\n'), launchBrowser()]);
+  [server, browser] = await Promise.all([startTestServer([
+    'batcher:', '  flush_interval: 50ms',
+    'global:', '  evaluation_interval: 1s',
+    'kpis:', '  - name: E2eRequestRate', '    query: sum(rate(e2e_requests_total[5m]))', '    warning: { max: 0.5 }', '    for: 0s',
+  ].join('\n')), launchBrowser()]);
   // Metrics: two counters over the last 30 minutes, every 15 s.
   const stamps = Array.from({ length: 120 }, (_, i) => NOW - 30 * 60_000 + i * 15_000);
   await post('/api/v1/import', ['200', '500'].map((code) => JSON.stringify({
@@ -170,7 +174,7 @@ describe('web app in Chromium', () => {
     await row.waitFor();
     expect(await page.locator('.issue-list tbody tr').count()).toBe(2);
     expect(await row.locator('td.num').allTextContents()).toEqual(['2', '2']);
-    expect(await row.locator('.sparkline polyline').count()).toBe(1);
+    await row.locator('.sparkline polyline').waitFor();
     await screenshot(page, 'errors');
     await row.locator('a').click();
     await page.waitForURL(/\/errors\/42\/[0-9a-f]+$/);
@@ -188,6 +192,43 @@ describe('web app in Chromium', () => {
     await eventually(() => page.locator('.issue-list tbody tr').count(), (n) => n === 1, 'one unresolved issue left');
     await page.selectOption('select[aria-label="status"]', 'resolved');
     await page.waitForSelector('.issue-list >> text=TypeError');
+    expect(problems()).toEqual([]);
+  });
+
+  it('Alerts: shows rules and firing alerts, silences an alert from its labels, and expires the silence', async () => {
+    const alert = { labels: { alertname: 'DiskFull', instance: 'db-1', severity: 'critical' }, annotations: { summary: 'disk 97% full' } };
+    expect((await fetch(`${server.url}/api/v2/alerts`, { method: 'POST', body: JSON.stringify([alert]), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/alerts?tab=rules`);
+    await page.waitForSelector('.rule-group >> text=E2eRequestRate');
+    await eventually(async () => {
+      await page.reload();
+      await page.waitForSelector('.rule-group');
+      return page.locator('.badge.state-firing').count();
+    }, (n) => n === 1, 'the KPI rule to fire', { timeoutMs: 20_000 });
+    await screenshot(page, 'alert-rules');
+
+    await page.click('role=tab[name="Alerts"]');
+    const row = page.locator('.alert-list tbody tr', { hasText: 'DiskFull' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('disk 97% full');
+    await row.locator('button:has-text("Silence")').click();
+    await page.waitForSelector('form[aria-label="new silence"]');
+    expect(await page.locator('input[aria-label="label value"]').evaluateAll((els) => (els as HTMLInputElement[]).map((e) => e.value))).toEqual(['DiskFull', 'db-1', 'critical']);
+    await page.fill('form[aria-label="new silence"] label:has-text("Comment") input', 'replacing the disk');
+    await page.click('button:has-text("Create silence")');
+    const silence = page.locator('.silence-list tbody tr', { hasText: 'replacing the disk' });
+    await silence.waitFor();
+    expect(await silence.locator('.badge').textContent()).toBe('active');
+    await screenshot(page, 'silences');
+
+    await page.click('role=tab[name="Alerts"]');
+    await page.waitForSelector('.alert-list tr:has-text("DiskFull") >> text=silenced');
+    await page.click('role=tab[name="Silences"]');
+    await page.locator('.silence-list tbody tr', { hasText: 'replacing the disk' }).locator('button:has-text("Expire")').click();
+    await page.waitForSelector('.silence-list tr:has-text("replacing the disk") .badge >> text=expired');
+    await page.click('role=tab[name="History"]');
+    await page.waitForSelector('.alert-events >> text=E2eRequestRate');
     expect(problems()).toEqual([]);
   });
 

@@ -125,3 +125,54 @@ export interface SentryEvent {
   contexts?: Record<string, Record<string, unknown>>;
   request?: { url?: string; method?: string };
 }
+
+/** An alert as the Alertmanager API v2 lists it. */
+export interface AmAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+  receivers: { name: string }[];
+}
+export interface Matcher { name: string; value: string; isRegex: boolean; isEqual?: boolean }
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  status: { state: 'pending' | 'active' | 'expired' };
+}
+export interface RuleAlert { labels: Record<string, string>; annotations: Record<string, string>; state: string; activeAt?: string; value: string }
+export interface Rule {
+  type: 'alerting' | 'recording';
+  name: string;
+  query: string;
+  labels?: Record<string, string>;
+  health: string;
+  lastError?: string;
+  state?: 'inactive' | 'pending' | 'firing';
+  duration?: number;
+  annotations?: Record<string, string>;
+  alerts?: RuleAlert[];
+}
+export interface RuleGroup { name: string; file: string; interval: number; rules: Rule[] }
+export interface AlertEvent { time: number; rule: string; group: string; fingerprint: string; labels: Record<string, string>; state: string; previous: string; value: number | null; source: string }
+export interface NotificationAttempt { time: number; receiver: string; integration: string; status: string; rules: string[]; outcome: string; error: string; attempt: number }
+export interface AckedAlert { fingerprint: string; labels: Record<string, string>; acknowledgement: { by: string; comment: string; at: number } | null }
+export interface Bounds { min?: number; max?: number }
+/** One KPI of `/api/v1/kpis`: values per period (oldest first), the current value and its threshold status. */
+export interface KpiReport {
+  name: string;
+  description?: string;
+  unit: string;
+  period: string;
+  thresholds: { warning: Bounds | null; critical: Bounds | null };
+  current: number | null;
+  status: 'ok' | 'warning' | 'critical' | 'unknown';
+  trend: number | null;
+  values: { time: number; value: number | null }[];
+}
