@@ -25,7 +25,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer([
     'batcher:', '  flush_interval: 50ms',
     'global:', '  evaluation_interval: 1s',
-    'kpis:', '  - name: E2eRequestRate', '    query: sum(rate(e2e_requests_total[5m]))', '    warning: { max: 0.5 }', '    for: 0s',
+    'kpis:', '  - name: E2eRequestRate', '    query: sum(rate(e2e_requests_total[5m]))', '    warning: { max: 0.5 }', '    for: 0s', '    period: 1m',
   ].join('\n')), launchBrowser()]);
   // Metrics: two counters over the last 30 minutes, every 15 s.
   const stamps = Array.from({ length: 120 }, (_, i) => NOW - 30 * 60_000 + i * 15_000);
@@ -67,6 +67,17 @@ beforeAll(async () => {
     ] } }] },
   });
   for (const r of [await sentry(crash('u1')), await sentry(crash('u2')), await sentry({ level: 'warning', message: 'slow checkout for order 9' })]) expect(r.status).toBe(200);
+  // Product events (PostHog batch): 6 people view pages over the last 3 days, 4 sign up (2 on pro), 2 buy.
+  const DAY = 86_400_000;
+  const ev = (who: string, event: string, daysAgo: number, properties: Record<string, unknown> = {}) => ({ event, distinct_id: who, properties, timestamp: new Date(NOW - daysAgo * DAY - 3_600_000).toISOString() });
+  const people = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+  const batch = [
+    ...people.flatMap((p, i) => [ev(p, '$pageview', 2, { $current_url: '/home' }), ev(p, '$pageview', i % 2 === 0 ? 1 : 2, { $current_url: '/pricing' })]),
+    ...['p1', 'p2', 'p3', 'p4'].map((p, i) => ev(p, 'signup', 2 - 0.01, { plan: i < 2 ? 'pro' : 'free' })),
+    ...['p1', 'p3'].map((p) => ev(p, 'purchase', 1, { amount: 30 })),
+  ];
+  const capture = await fetch(`${server.url}/batch/`, { method: 'POST', body: JSON.stringify({ api_key: 'k', batch }) });
+  expect(capture.status).toBe(200);
   await eventually(async () => (await fetch(`${server.url}/api/v1/traces/${TRACE}`)).status, (s) => s === 200, 'the trace to be stored');
   await eventually(async () => ((await (await fetch(`${server.url}/api/v1/logs?q=payment`)).json()) as { data: { records: unknown[] } }).data.records.length, (n) => n === 2, 'the logs to be stored');
 });
@@ -229,6 +240,49 @@ describe('web app in Chromium', () => {
     await page.waitForSelector('.silence-list tr:has-text("replacing the disk") .badge >> text=expired');
     await page.click('role=tab[name="History"]');
     await page.waitForSelector('.alert-events >> text=E2eRequestRate');
+    expect(problems()).toEqual([]);
+  });
+
+  it('Analytics: trend with breakdown, funnel with conversion, retention grid, a person\'s journey and KPI cards', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/analytics?event=signup&breakdown=plan&days=7`);
+    await page.waitForSelector('.chart canvas');
+    expect((await page.locator('.legend button').allTextContents()).sort()).toEqual(['free', 'pro']);
+    await screenshot(page, 'analytics-trend');
+
+    await page.click('role=tab[name="Funnel"]');
+    await page.fill('input[aria-label="step 2"]', 'signup');
+    await page.click('button:has-text("+ Step")');
+    await page.fill('input[aria-label="step 3"]', 'purchase');
+    await page.selectOption('select[aria-label="range"]', '7');
+    await page.click('button:has-text("Calculate")');
+    await page.waitForSelector('.funnel-step >> text=3. purchase');
+    expect(await page.locator('.funnel-label .muted').allTextContents()).toEqual(['6 people · 100.0%', '4 people · 66.7%', '2 people · 33.3%']);
+    expect(await page.locator('.funnel-drop').last().textContent()).toContain('2 dropped off');
+    await screenshot(page, 'analytics-funnel');
+
+    await page.click('role=tab[name="Retention"]');
+    await page.fill('input[aria-label="return event"]', 'purchase');
+    await page.selectOption('select[aria-label="period"]', 'day');
+    await page.fill('input[aria-label="periods"]', '4');
+    await page.click('button:has-text("Show")');
+    await page.waitForSelector('table.retention th >> text=day 3');
+    const cohort = await page.locator('table.retention tbody tr').first().locator('td').allTextContents();
+    expect(cohort.slice(1, 4)).toEqual(['4', '0%', '50%']);
+    await screenshot(page, 'analytics-retention');
+
+    await page.click('role=tab[name="Journeys"]');
+    await page.fill('input[aria-label="person"]', 'p1');
+    await page.click('button:has-text("Show")');
+    await page.waitForSelector('.journey-steps >> text=purchase');
+    expect(await page.locator('.journey-steps li').count()).toBe(4);
+    await page.waitForSelector('table.paths tbody tr');
+
+    await page.click('role=tab[name="KPIs"]');
+    const card = page.locator('.kpi-card', { hasText: 'E2eRequestRate' });
+    await card.waitFor();
+    expect(await card.getAttribute('class')).toContain('status-warning');
+    await screenshot(page, 'analytics-kpis');
     expect(problems()).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ const PAGES: PageEntry[] = [
   { path: '/logs', title: 'Logs', page: lazy(() => import('./pages/logs/logs-page')) },
   { path: '/traces', title: 'Traces', page: lazy(() => import('./pages/traces/traces-page')) },
   { path: '/errors', title: 'Errors', page: lazy(() => import('./pages/errors/errors-page')) },
+  { path: '/analytics', title: 'Analytics', page: lazy(() => import('./pages/analytics/analytics-page')) },
   { path: '/alerts', title: 'Alerts', page: lazy(() => import('./pages/alerts/alerts-page')) },
 ];
 

@@ -176,3 +176,10 @@ export interface KpiReport {
   trend: number | null;
   values: { time: number; value: number | null }[];
 }
+
+export interface TrendPoint { time: number; breakdown: string; value: number }
+export interface FunnelStepResult { event: string; count: number; conversion: number; fromPrevious: number; dropOff: number }
+export interface FunnelBreakdown { breakdown: string; medianSecondsToConvert: number | null; steps: FunnelStepResult[] }
+export interface RetentionCohort { cohort: number; size: number; returned: number[]; rates: number[] }
+export interface JourneyStep { time: number; event: string; session: number; properties: Record<string, unknown> }
+export interface PathCount { path: string[]; people: number }

@@ -54,6 +54,22 @@ export function formatNanos(ns: string | number): string {
   return `${round(n / 1_000_000_000)}s`;
 }
 
+/** A duration in seconds as `45s`, `12m 5s`, `3h 20m`, `2d 4h` (two units at most). */
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  const units: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]];
+  const parts: string[] = [];
+  let rest = s;
+  for (const [name, size] of units) {
+    if (rest >= size || (parts.length === 0 && size === 1)) {
+      parts.push(`${Math.floor(rest / size)}${name}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.filter((p, i) => i === 0 || !p.startsWith('0')).join(' ');
+}
+
 function round(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }

@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 function IssueSparkline({ issue }: { issue: IssueSummary }) {
   const [end] = useState(() => Date.now());
   const h = useApi<{ time: number; count: number }[]>(`/api/v1/errors/issues/${issuePath(issue)}/histogram`, { start: (end - 24 * HOUR) / 1000, end: end / 1000, step: '1h' });
-  return h.data ? <Sparkline values={fillBuckets(h.data, HOUR, end, 24)} label="events per hour, last 24 hours" /> : <span className="sparkline" />;
+  return h.data ? <Sparkline values={fillBuckets(h.data, HOUR, end, 24)} label="events per hour, last 24 hours" /> : <span className="sparkline" style={{ width: 120, height: 28 }} />;
 }
 
 /**
