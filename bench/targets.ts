@@ -61,7 +61,7 @@ export async function startOurs(dir: string): Promise<Target> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_CONFIG: a config file for allseer (to compare settings); defaults otherwise.
   const configArgs = process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : [];
-  const proc = spawn(process.execPath, [...nodeArgs, MAIN, ...configArgs], { env: { UV_THREADPOOL_SIZE: '2', ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN, ...configArgs], { env: { UV_THREADPOOL_SIZE: '2', ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s' }, stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
   // A benchmark that fails half way must not leave its server running.
   process.once('exit', () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); });
   await waitHttp(`${url}/health/ready`, proc, 'allseer');

@@ -11,6 +11,7 @@ import { lokiHandlers } from './api/loki-handlers.js';
 import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { errorHandlers } from './api/error-handlers.js';
 import { analyticsHandlers } from './api/analytics-handlers.js';
+import { dashboardHandlers } from './api/dashboard-handlers.js';
 import { kpiHandlers, type KpiQueryFn } from './api/kpi-handlers.js';
 import { parse } from './promql/parse.js';
 import { CaptureIngest } from './ingest/analytics/capture.js';
@@ -47,6 +48,7 @@ import { alertingHandlers } from './api/alerting-handlers.js';
 import { Dispatcher } from './alertmanager/dispatch.js';
 import { loadAmConfigFile, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
+import { selfScrapeJob } from './scrape/self-job.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
 import { createLogger } from './telemetry/logger.js';
@@ -271,6 +273,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       ? { ok: false, detail: `${batcher.failures} failed insert(s): ${batcher.lastError}` }
       : { ok: true, detail: `${batcher.backlogRows} rows queued` }),
   }, () => ready, telemetry.registry);
+  const dashboards = dashboardHandlers({ store: storage, now });
+  await dashboards.seed(config.server.defaultTenant);
   const app: FastifyInstance = buildServer({
     routes: routes({
       ingest: ingestHandlers(ingest),
@@ -293,6 +297,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       rules: ruleHandlers(rules, reload),
       alertmanager: alertmanagerHandlers(amAlerts, silences, { now, version: VERSION, startedAt: now(), config: () => amConfig }),
       alerting: alertingHandlers({ history: storage, alerts: amAlerts, acks, now }),
+      dashboards,
       targets: () => scraper.targets(),
       admit: () => { sink.admit(); },
     }),
@@ -303,6 +308,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     observe: (route, method, code, seconds) => { telemetry.httpDuration.observe({ route, method, code: String(code) }, seconds); },
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
+  if (config.server.selfScrapeIntervalMs > 0) scraper.addJob(selfScrapeJob(app.server.address(), config.server.selfScrapeIntervalMs));
   scraper.start();
   rules.start();
   let dispatching = Promise.resolve();

@@ -26,7 +26,7 @@ export interface ChildServer {
 export async function startChild(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
   const proc = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

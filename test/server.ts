@@ -19,7 +19,7 @@ export async function startTestServer(yaml = '', opts: { dataDir?: string; env?:
   const dir = opts.dataDir ? { path: opts.dataDir, remove: () => undefined } : tempDir('server');
   const config = loadConfig({
     argv: yaml ? ['--config', 'test.yml'] : [],
-    env: { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir.path, ...opts.env },
+    env: { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir.path, SELF_SCRAPE_INTERVAL: '0s', ...opts.env },
     readFile: () => yaml,
   });
   const running = await start(config, pino({ level: 'silent' }));

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   QUERY_CANCELED: { status: 499, errorType: 'canceled', summary: 'the client went away before the query finished (Prometheus\'s 499)' },
   BAD_RULES: { status: 400, errorType: 'bad_data', summary: 'a rule file given to a reload is invalid (file:line:column given); the running rules are kept' },
   NOT_FOUND: { status: 404, errorType: 'not_found', summary: 'no such endpoint' },
+  CONFLICT: { status: 409, errorType: 'bad_data', summary: 'a dashboard was saved by someone else since the version given: load it again and save on top of it' },
   UNAUTHORIZED: { status: 401, errorType: 'unauthorized', summary: 'missing or wrong credentials (a Sentry DSN public key)' },
   BODY_TOO_LARGE: { status: 413, errorType: 'bad_data', summary: 'the body (after decompression) exceeds server.body_limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: 'bad_data', summary: 'unsupported Content-Type, Content-Encoding or remote_write protobuf message' },

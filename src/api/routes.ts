@@ -1,6 +1,7 @@
 import type { alertingHandlers } from './alerting-handlers.js';
 import type { alertmanagerHandlers } from './alertmanager-handlers.js';
 import type { analyticsHandlers } from './analytics-handlers.js';
+import type { dashboardHandlers } from './dashboard-handlers.js';
 import { sentryAdmit, type errorHandlers } from './error-handlers.js';
 import type { eventHandlers } from './event-handlers.js';
 import type { healthHandlers } from './health-handlers.js';
@@ -29,6 +30,7 @@ export interface RouteDeps {
   rules: ReturnType<typeof ruleHandlers>;
   alertmanager: ReturnType<typeof alertmanagerHandlers>;
   alerting: ReturnType<typeof alertingHandlers>;
+  dashboards: ReturnType<typeof dashboardHandlers>;
   /** Scrape targets and their last result. */
   targets: () => unknown[];
   /** Ingest backpressure check, run before a body is read. */
@@ -122,6 +124,13 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/api/v1/alerting/history', handler: d.alerting.history },
     { method: 'GET', url: '/api/v1/alerting/notifications', handler: d.alerting.notifications },
     { method: 'GET', url: '/api/v1/alerting/reliability', handler: d.alerting.reliability },
+    { method: 'GET', url: '/api/v1/dashboards', handler: d.dashboards.list },
+    { method: 'POST', url: '/api/v1/dashboards', handler: d.dashboards.create },
+    { method: 'POST', url: '/api/v1/dashboards/import/grafana', handler: d.dashboards.importGrafana },
+    { method: 'GET', url: '/api/v1/dashboards/:id', handler: d.dashboards.get },
+    { method: 'PUT', url: '/api/v1/dashboards/:id', handler: d.dashboards.update },
+    { method: 'DELETE', url: '/api/v1/dashboards/:id', handler: d.dashboards.remove },
+    { method: 'GET', url: '/api/v1/dashboards/:id/versions', handler: d.dashboards.versions },
     { method: 'GET', url: '/api/v1/targets', handler: () => Promise.resolve(ok({ activeTargets: d.targets(), droppedTargets: [] })) },
     { method: 'GET', url: '/health', handler: d.health.health },
     { method: 'GET', url: '/health/live', handler: d.health.live },

@@ -27,7 +27,7 @@ export interface ScrapeJob {
 
 /** The validated configuration the composition root works from: sizes in bytes, durations in ms. */
 export interface Config {
-  server: { host: string; port: number; bodyLimitBytes: number; defaultTenant: string };
+  server: { host: string; port: number; bodyLimitBytes: number; defaultTenant: string; selfScrapeIntervalMs: number };
   storage: {
     mode: 'embedded' | 'server' | 'cluster';
     dataDir: string;
@@ -75,6 +75,7 @@ const checker = Compile(ConfigSchema);
 const ENV_KEYS: Record<string, string> = {
   PORT: 'server.port',
   HOST: 'server.host',
+  SELF_SCRAPE_INTERVAL: 'server.self_scrape_interval',
   DATA_DIR: 'storage.data_dir',
   STORAGE_MODE: 'storage.mode',
   STORAGE_URL: 'storage.url',
@@ -235,6 +236,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       port: file.server.port,
       bodyLimitBytes: size('server.body_limit', file.server.body_limit),
       defaultTenant: file.server.default_tenant,
+      selfScrapeIntervalMs: dur('server.self_scrape_interval', file.server.self_scrape_interval),
     },
     storage: {
       mode: s.mode, dataDir: s.data_dir, url: s.url, username: s.username, password: s.password,

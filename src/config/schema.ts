@@ -69,6 +69,7 @@ export const ConfigSchema = Type.Object({
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 9900, description: 'port for every API and the web app' }),
     body_limit: Size('64MiB', 'largest accepted request body after decompression'),
     default_tenant: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    self_scrape_interval: Duration('15s', "how often the server stores its own /metrics as job \"allseer\" (the default dashboards read them); 0s turns it off"),
   }, strict),
   storage: Type.Object({
     mode: Type.Union([Type.Literal('embedded'), Type.Literal('server'), Type.Literal('cluster')], { default: 'embedded' }),

@@ -14,16 +14,23 @@ export interface ScrapeManagerOptions {
 /** Runs one scrape loop per target of every configured job. */
 export class ScrapeManager {
   private readonly loops: ScrapeLoop[] = [];
+  private started = false;
 
-  constructor(o: ScrapeManagerOptions) {
-    for (const job of o.jobs) {
-      for (const target of buildTargets(job)) {
-        this.loops.push(new ScrapeLoop({ job, target, tenant: o.tenant, ingest: o.ingest, bodyLimitBytes: o.bodyLimitBytes, now: o.now, onResult: o.onResult }));
-      }
+  constructor(private readonly o: ScrapeManagerOptions) {
+    for (const job of o.jobs) this.addJob(job);
+  }
+
+  /** Adds a job (e.g. the server's own /metrics once its port is known); started at once when the manager runs. */
+  addJob(job: ScrapeJob): void {
+    for (const target of buildTargets(job)) {
+      const loop = new ScrapeLoop({ job, target, tenant: this.o.tenant, ingest: this.o.ingest, bodyLimitBytes: this.o.bodyLimitBytes, now: this.o.now, onResult: this.o.onResult });
+      this.loops.push(loop);
+      if (this.started) loop.start();
     }
   }
 
   start(): void {
+    this.started = true;
     for (const l of this.loops) l.start();
   }
 

@@ -6,6 +6,7 @@
 
 import type { AlertHistoryStorage } from './alert-history.js';
 import type { AiReader, AnalyticsReader } from './analytics.js';
+import type { DashboardsStorage } from './dashboards.js';
 import type { ErrorsStorage } from './errors.js';
 import type { LogsReader, LogStreamsReader } from './logs.js';
 import type { TablePayload } from './row-tables.js';
@@ -13,6 +14,7 @@ import type { TracesReader } from './traces.js';
 
 export type * from './alert-history.js';
 export type * from './analytics.js';
+export type * from './dashboards.js';
 export type * from './errors.js';
 export type * from './logs.js';
 export type * from './traces.js';
@@ -104,7 +106,7 @@ export interface StorageHealth {
 }
 
 /** The whole storage module as the composition root sees it. */
-export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader, ErrorsStorage, AnalyticsReader, AiReader {
+export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader, ErrorsStorage, AnalyticsReader, AiReader, DashboardsStorage {
   /** Applies pending schema migrations; idempotent. */
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */

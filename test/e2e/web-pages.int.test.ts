@@ -225,7 +225,8 @@ describe('web app in Chromium', () => {
     expect(await row.textContent()).toContain('disk 97% full');
     await row.locator('button:has-text("Silence")').click();
     await page.waitForSelector('form[aria-label="new silence"]');
-    expect(await page.locator('input[aria-label="label value"]').evaluateAll((els) => (els as HTMLInputElement[]).map((e) => e.value))).toEqual(['DiskFull', 'db-1', 'critical']);
+    const values = page.locator('input[aria-label="label value"]');
+    expect(await Promise.all([0, 1, 2].map((i) => values.nth(i).inputValue()))).toEqual(['DiskFull', 'db-1', 'critical']);
     await page.fill('form[aria-label="new silence"] label:has-text("Comment") input', 'replacing the disk');
     await page.click('button:has-text("Create silence")');
     const silence = page.locator('.silence-list tbody tr', { hasText: 'replacing the disk' });
@@ -290,8 +291,8 @@ describe('web app in Chromium', () => {
     const { page, problems } = await openPage(browser, 390, 844);
     await page.goto(`${server.url}/explore?expr=${encodeURIComponent('rate(e2e_requests_total[5m])')}`);
     await page.waitForSelector('.chart canvas');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    const theme = () => page.locator('html').getAttribute('data-theme');
     const first = await theme();
     expect(first).toMatch(/^(dark|light)$/);
     await screenshot(page, `explore-phone-${first!}`);

@@ -53,6 +53,7 @@ describe('cluster DDL', () => {
     const out = await conn.query(render(sql`SELECT name, engine FROM system.tables WHERE database = 'obs' ORDER BY name`), 'TabSeparated');
     expect(out.toString().trim().split('\n')).toEqual([
       'alert_events\tDistributed', 'alert_events_local\tMergeTree',
+      'dashboards\tDistributed', 'dashboards_local\tMergeTree',
       'error_events\tDistributed', 'error_events_local\tMergeTree',
       'error_issues\tDistributed', 'error_issues_local\tReplacingMergeTree',
       'events\tDistributed', 'events_local\tMergeTree',

@@ -27,7 +27,7 @@ describe('ServerConnection (@clickhouse/client)', () => {
     expect(await migrate(conn, o)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(conn, o)).toEqual([]);
     const q = render(sql`SELECT name FROM system.tables WHERE database = ${param('String', 'srv')} ORDER BY name`);
-    expect((await conn.query(q, 'TabSeparated')).toString()).toBe('alert_events\nerror_events\nerror_issues\nevents\nlogs\nmetadata\nnotification_log\nperson_ids\nsamples\nschema_migrations\nseries\nspans\ntrace_index\n');
+    expect((await conn.query(q, 'TabSeparated')).toString()).toBe('alert_events\ndashboards\nerror_events\nerror_issues\nevents\nlogs\nmetadata\nnotification_log\nperson_ids\nsamples\nschema_migrations\nseries\nspans\ntrace_index\n');
     expect((await conn.query(q, 'JSONEachRow')).toString().split('\n')[0]).toBe('{"name":"alert_events"}');
   });
   it('writes and reads the alerting history (JSONEachRow inserts through the client)', () => checkAlertHistory(new AlertHistory(conn, 'srv'), Date.now() - 3_600_000));

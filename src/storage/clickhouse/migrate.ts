@@ -1,5 +1,5 @@
 import type { ChConnection } from './connection.js';
-import { addColumn, LOGS_MINUTE_COLUMN, LOGS_MINUTE_INDEX, alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, eventsTable, personIdsTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
+import { addColumn, dashboardsTable, LOGS_MINUTE_COLUMN, LOGS_MINUTE_INDEX, alertEventsTable, createDatabase, errorEventsTable, errorIssuesTable, eventsTable, personIdsTable, createTable, logsTable, metadataTable, migrationsTable, modifyTtl, notificationLogTable, samplesTable, seriesTable, spansTable, traceIndexTable, type SchemaOptions } from './schema.js';
 import { database, ident, int, param, render, sql, type Fragment } from './sql.js';
 
 /** A numbered schema step. Steps only add; each statement is idempotent (IF NOT EXISTS). */
@@ -39,6 +39,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'logs: Minute column and index for histograms',
     statements: (o) => addColumn(logsTable(o), o, LOGS_MINUTE_COLUMN, LOGS_MINUTE_INDEX),
+  },
+  {
+    version: 7,
+    name: 'dashboards: every saved version',
+    statements: (o) => createTable(dashboardsTable(), o),
   },
 ];
 

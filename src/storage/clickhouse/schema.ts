@@ -29,7 +29,7 @@ export const DEFAULT_EVENTS_SECONDS = 30 * 86_400;
 /** Alert history is kept a year unless configured otherwise. */
 export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues' | 'events' | 'person_ids';
+type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues' | 'events' | 'person_ids' | 'dashboards';
 
 interface TableDef {
   name: TableName;
@@ -327,6 +327,24 @@ export function errorIssuesTable(): TableDef {
     engineArgs: sql`UpdatedAt`,
     orderBy: sql`(tenant, Project, Fingerprint)`,
     settings: sql`index_granularity = 8192`,
+  };
+}
+
+/** Saved dashboards, one row per version (kept: the history is the table). Small; not sharded. */
+export function dashboardsTable(): TableDef {
+  return {
+    name: 'dashboards',
+    columns: sql`
+  tenant LowCardinality(String),
+  Id String,
+  Version UInt32,
+  Title String,
+  Spec String CODEC(ZSTD(3)),
+  Deleted UInt8,
+  UpdatedAt DateTime64(3)`,
+    engine: 'MergeTree',
+    orderBy: sql`(tenant, Id, Version)`,
+    settings: sql`index_granularity = 256`,
   };
 }
 

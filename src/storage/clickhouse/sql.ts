@@ -61,6 +61,7 @@ const IDENTIFIERS = new Set([
   'events', 'person_ids', 'events_local', 'person_ids_local', 'DistinctId', 'AnonymousId', 'SessionId', 'Uuid', 'Properties', 'PersonProperties', 'Source', 'PersonId',
   'Project', 'EventId', 'Fingerprint', 'Title', 'Culprit', 'Level', 'Platform', 'Release', 'Environment', 'ServerName', 'Message',
   'ExceptionType', 'ExceptionValue', 'UserId', 'UserEmail', 'UserIp', 'UserName', 'Tags', 'Event', 'Status', 'ResolvedInRelease', 'UpdatedAt',
+  'dashboards', 'dashboards_local', 'Id', 'Version', 'Spec', 'Deleted',
   'Events.Timestamp', 'Events.Name', 'Events.Attributes', 'Links.TraceId', 'Links.SpanId', 'Links.TraceState', 'Links.Attributes', 'Start', 'End',
 ]);
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

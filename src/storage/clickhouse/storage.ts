@@ -1,10 +1,11 @@
-import type { AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { DashboardVersion, AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
 import { AlertHistory } from './alert-history.js';
 import { AiRead } from './ai-read.js';
 import { AnalyticsRead } from './analytics-read.js';
+import { DashboardsStore } from './dashboards-store.js';
 import { ErrorsRead } from './errors-read.js';
 import { LogsRead } from './logs-read.js';
 import { StreamsRead } from './streams-read.js';
@@ -25,6 +26,7 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly errors: ErrorsRead;
   private readonly analytics: AnalyticsRead;
   private readonly ai: AiRead;
+  private readonly boards: DashboardsStore;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
   constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
@@ -37,6 +39,7 @@ export class ClickHouseStorage implements MetricsStorage {
     this.errors = new ErrorsRead(conn, schema.database);
     this.analytics = new AnalyticsRead(conn, schema.database);
     this.ai = new AiRead(conn, schema.database);
+    this.boards = new DashboardsStore(conn, schema.database);
     this.qualified = (table) => `\`${schema.database}\`.\`${table}\``;
   }
 
@@ -161,6 +164,22 @@ export class ClickHouseStorage implements MetricsStorage {
 
   issueCounts(tenant: string, project: string, fingerprint: string, range: TimeRange, stepMs: number): Promise<{ time: number; count: number }[]> {
     return this.errors.issueCounts(tenant, project, fingerprint, range, stepMs);
+  }
+
+  dashboards(tenant: string): Promise<Omit<DashboardVersion, 'spec'>[]> {
+    return this.boards.dashboards(tenant);
+  }
+
+  dashboard(tenant: string, id: string, version?: number): Promise<DashboardVersion | undefined> {
+    return this.boards.dashboard(tenant, id, version);
+  }
+
+  dashboardVersions(tenant: string, id: string): Promise<Omit<DashboardVersion, 'spec'>[]> {
+    return this.boards.dashboardVersions(tenant, id);
+  }
+
+  saveDashboard(tenant: string, v: DashboardVersion): Promise<void> {
+    return this.boards.saveDashboard(tenant, v);
   }
 
   setIssueStatus(tenant: string, project: string, fingerprint: string, status: 'unresolved' | 'resolved' | 'ignored', release: string, at: number): Promise<void> {
