@@ -6,10 +6,11 @@ import { database, ident, param, render, sql, type Fragment } from './sql.js';
 const COLUMNS = ['tenant', 'Id', 'Version', 'Title', 'Spec', 'Deleted', 'UpdatedAt'];
 const STRUCTURE = 'tenant String, Id String, Version UInt32, Title String, Spec String, Deleted UInt8, UpdatedAt DateTime64(3)';
 
+/** As JSONEachRow writes it: UInt32 and UInt8 as numbers, the Int64 time as a string. */
 interface Row { Id: string; Version: number; Title: string; Deleted: number; UpdatedAt: string; Spec?: string }
 
 function toVersion(r: Row): Omit<DashboardVersion, 'spec'> {
-  return { id: r.Id, version: Number(r.Version), title: r.Title, deleted: Number(r.Deleted) === 1, updatedAt: Number(r.UpdatedAt) };
+  return { id: r.Id, version: r.Version, title: r.Title, deleted: r.Deleted === 1, updatedAt: Number(r.UpdatedAt) };
 }
 
 /** Dashboards in the `dashboards` table: one row per saved version. */
@@ -40,7 +41,7 @@ GROUP BY Id HAVING gone = 0 ORDER BY lower(title), Id`);
 SELECT Id, Version, Title, Deleted, toUnixTimestamp64Milli(UpdatedAt) AS UpdatedAt, Spec
 FROM ${this.table} WHERE ${ident('tenant')} = ${param('String', tenant)} AND ${ident('Id')} = ${param('String', id)}${at}
 ORDER BY Version DESC LIMIT 1`);
-    if (!r || (version === undefined && Number(r.Deleted) === 1)) return undefined;
+    if (!r || (version === undefined && r.Deleted === 1)) return undefined;
     return { ...toVersion(r), spec: JSON.parse(r.Spec ?? 'null') as unknown };
   }
 
