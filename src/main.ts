@@ -12,8 +12,9 @@ import { jaegerHandlers } from './api/jaeger-handlers.js';
 import { errorHandlers } from './api/error-handlers.js';
 import { analyticsHandlers } from './api/analytics-handlers.js';
 import { dashboardHandlers } from './api/dashboard-handlers.js';
-import { kpiHandlers, type KpiQueryFn } from './api/kpi-handlers.js';
-import { parse } from './promql/parse.js';
+import { liveSessions } from './api/live-socket.js';
+import { kpiHandlers } from './api/kpi-handlers.js';
+import { kpiQuery, ruleQuery } from './rules/promql-queries.js';
 import { CaptureIngest } from './ingest/analytics/capture.js';
 import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
@@ -36,9 +37,7 @@ import { IngestSink } from './ingest/sink.js';
 import { kpiGroup } from './rules/kpi.js';
 import { loadRuleFiles } from './rules/load.js';
 import type { RuleGroup } from './rules/rule-file.js';
-import type { RuleQuery } from './rules/group.js';
 import { RuleManager } from './rules/manager.js';
-import { evaluate } from './promql/engine.js';
 import { ruleHandlers } from './api/rule-handlers.js';
 import { alertmanagerHandlers } from './api/alertmanager-handlers.js';
 import { AlertStore, fingerprint, SilenceStore } from './alertmanager/store.js';
@@ -305,6 +304,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     defaultTenant: config.server.defaultTenant,
     logger: log,
     webRoot: fileURLToPath(new URL('../dist/web/', import.meta.url)),
+    live: liveSessions({ app: () => app, store: storage, now, onCount: (n) => { telemetry.liveClients.set(n); } }),
     observe: (route, method, code, seconds) => { telemetry.httpDuration.observe({ route, method, code: String(code) }, seconds); },
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -366,29 +366,6 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 }
 
 /** KPI reports evaluate PromQL through this function: a range query, its series summed per step. */
-function kpiQuery(storage: MetricsStorage, config: Config): KpiQueryFn {
-  return async (tenant, query, start, end, step) => {
-    const v = await evaluate(parse(query), { start, end, step }, (m, r) => storage.select(tenant, m, r), { ...config.query, deadline: Date.now() + config.query.timeoutMs });
-    const n = Math.floor((end - start) / step) + 1;
-    if (v.type === 'scalar') return Array.from(v.values.subarray(0, n));
-    if (v.type !== 'vector') throw new Error(`a KPI query must be an instant vector or a scalar, not a ${v.type}`);
-    return Array.from({ length: n }, (_, i) => {
-      const here = v.series.filter((s) => s.has[i]);
-      return here.length === 0 ? null : here.reduce((sum, s) => sum + s.values[i]!, 0);
-    });
-  };
-}
-
-/** Rules evaluate PromQL through this function: instant queries on the default tenant's data. */
-function ruleQuery(storage: MetricsStorage, config: Config): RuleQuery {
-  return async (expr, t) => {
-    const v = await evaluate(expr, { start: t, end: t, step: 1000 }, (m, r) => storage.select(config.server.defaultTenant, m, r), { ...config.query, deadline: Date.now() + config.query.timeoutMs });
-    if (v.type === 'scalar') return [{ labels: {}, value: v.values[0]! }];
-    if (v.type !== 'vector') throw new Error(`rule expression must be an instant vector or a scalar, not a ${v.type}`);
-    return v.series.filter((s) => s.has[0]).map((s) => ({ labels: s.labels, value: s.values[0]! }));
-  };
-}
-
 async function main(): Promise<void> {
   let log: Logger;
   let running: Running;

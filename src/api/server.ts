@@ -1,9 +1,11 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Route } from './types.js';
 import { registerWebApp, sendWebPage, wantsWebPage } from './web-app.js';
+import type { LiveOpener } from './live-socket.js';
 
 export interface ServerOptions {
   routes: readonly Route[];
@@ -15,6 +17,8 @@ export interface ServerOptions {
   observe?: (route: string, method: string, status: number, seconds: number) => void;
   /** Folder of the built web app, served at `/` when it holds an `index.html`. */
   webRoot?: string;
+  /** Live dashboard sessions, served as a WebSocket at `/api/v1/live`. */
+  live?: LiveOpener;
 }
 
 const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -46,6 +50,21 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     });
   }
 
+  if (opts.live) {
+    const live = opts.live;
+    void app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+    void app.register((instance, _o, done) => {
+      instance.get('/api/v1/live', { websocket: true }, (socket, req) => {
+        const header = req.headers['x-scope-orgid'];
+        const tenant = typeof header === 'string' && TENANT.test(header) ? header : opts.defaultTenant;
+        const session = live(tenant, (text) => { if (socket.readyState === socket.OPEN) socket.send(text); });
+        socket.on('message', (data: Buffer) => { session.receive(data.toString('utf8')).catch((err: unknown) => { req.log.error({ err }, 'live session failed'); }); });
+        socket.on('close', () => { session.close(); });
+        socket.on('error', () => { session.close(); });
+      });
+      done();
+    });
+  }
   const web = opts.webRoot !== undefined && registerWebApp(app, opts.webRoot);
   if (opts.webRoot !== undefined && !web) opts.logger.warn({ webRoot: opts.webRoot }, 'web app not built: run npm run build');
   app.setNotFoundHandler((req, reply) => {

@@ -1,0 +1,65 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../test/server.js';
+import { eventually } from '../../test/wait.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => { server = await startTestServer('batcher:\n  flush_interval: 50ms\n'); });
+afterAll(async () => { await server.cleanup(); });
+
+interface Message { type: string; widget?: string; widgets?: string[]; data?: { resultType: string; result: { value: [number, string] }[] }; error?: string }
+
+/** A WebSocket client of /api/v1/live that keeps every message it got. */
+async function connect(): Promise<{ ws: WebSocket; got: Message[] }> {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/live`);
+  const got: Message[] = [];
+  ws.on('message', (d: Buffer) => { got.push(JSON.parse(d.toString()) as Message); });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  return { ws, got };
+}
+
+const push = (value: number) => fetch(`${server.url}/api/v1/import`, { method: 'POST', body: JSON.stringify({ metric: { __name__: 'live_queue_depth' }, values: [value], timestamps: [Date.now()] }) });
+const liveClients = async () => Number(/^allseer_live_clients (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+
+describe('live dashboards over WebSocket', () => {
+  it('sends each widget\'s data, then only when it changed, and forgets clients that leave', async () => {
+    expect((await push(3)).status).toBe(204);
+    await eventually(async () => ((await (await fetch(`${server.url}/api/v1/query?query=live_queue_depth`)).json()) as { data: { result: unknown[] } }).data.result.length, (n) => n === 1, 'the sample');
+    const created = await (await fetch(`${server.url}/api/v1/dashboards`, { method: 'POST', body: JSON.stringify({
+      title: 'Live', refresh: '1s', widgets: [
+        { id: 'depth', type: 'stat', title: 'Queue', layout: { x: 0, y: 0, w: 3, h: 3 }, query: { kind: 'promql', expr: 'sum(live_queue_depth)' } },
+        { id: 'note', type: 'text', title: 'Note', layout: { x: 3, y: 0, w: 3, h: 3 }, text: 'hello' },
+      ],
+    }) })).json() as { data: { id: string } };
+
+    const { ws, got } = await connect();
+    expect(await liveClients()).toBe(1);
+    ws.send(JSON.stringify({ type: 'subscribe', dashboard: created.data.id, from: 'now-1h', to: 'now' }));
+    await eventually(() => Promise.resolve(got.filter((m) => m.type === 'data').length), (n) => n === 1, 'the first data');
+    expect(got[0]).toEqual({ type: 'subscribed', widgets: ['depth'] });
+    expect(got[1]!.data!.result[0]!.value[1]).toBe('3');
+    // Three more refreshes with the same value send nothing.
+    await new Promise((r) => setTimeout(r, 3200));
+    expect(got.filter((m) => m.type === 'data')).toHaveLength(1);
+    expect((await push(8)).status).toBe(204);
+    await eventually(() => Promise.resolve(got.filter((m) => m.type === 'data').length), (n) => n === 2, 'the changed value', { timeoutMs: 10_000 });
+    expect(got.at(-1)!.data!.result[0]!.value[1]).toBe('8');
+
+    ws.close();
+    await eventually(liveClients, (n) => n === 0, 'the closed client to be dropped');
+  });
+
+  it('answers bad subscriptions with an error naming the problem', async () => {
+    const { ws, got } = await connect();
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'subscribe', dashboard: 'no-such-board' }));
+    ws.send(JSON.stringify({ type: 'subscribe', spec: { title: 'x', widgets: [{ id: 'a' }] } }));
+    await eventually(() => Promise.resolve(got.length), (n) => n === 3, 'three errors');
+    expect(got.map((m) => m.error).sort()).toEqual([
+      'a message is JSON: {"type":"subscribe",…} or {"type":"unsubscribe"}',
+      'dashboard no-such-board not found',
+      'invalid dashboard: widgets.0: must have required properties type, title, layout',
+    ]);
+    ws.close();
+  });
+});
