@@ -164,7 +164,7 @@ describe('web app in Chromium', () => {
     await page.waitForURL(new RegExp(`/traces/${TRACE}$`));
     const rows = page.locator('.wf-row');
     await eventually(() => rows.count(), (n) => n === 3, 'three spans');
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-level')))).toEqual(['1', '2', '3']);
+    expect(await Promise.all([0, 1, 2].map((i) => rows.nth(i).getAttribute('aria-level')))).toEqual(['1', '2', '3']);
     expect(await page.locator('.wf-row.error').textContent()).toContain('charge-card');
     await page.click('.wf-row >> text=charge-card');
     await page.waitForSelector('.span-detail >> text=card declined');
