@@ -83,7 +83,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   if (opts.observe) {
     const observe = opts.observe;
     app.addHook('onResponse', (req, reply, done) => {
-      observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
+      // Web app files are one route for metrics: their hashed names would make a series each.
+      const route = req.routeOptions.url ?? 'unmatched';
+      observe(route.startsWith('/assets/') ? '/assets/*' : route, req.method, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
   }

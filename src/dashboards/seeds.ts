@@ -25,7 +25,7 @@ export const SEED_DASHBOARDS: readonly { id: string; spec: DashboardSpec }[] = [
           { unit: '%', thresholds: [{ value: 0, color: 'green' }, { value: 0.01, color: 'yellow' }, { value: 0.05, color: 'red' }] }),
         promql('p95-latency', 'stat', 'p95 latency', at(9, 0, 3, 4), `histogram_quantile(0.95, sum by (le) (rate(${HTTP}_bucket[5m])))`,
           { unit: 's', thresholds: [{ value: 0, color: 'green' }, { value: 0.5, color: 'yellow' }, { value: 1, color: 'red' }] }),
-        promql('requests-by-route', 'timeseries', 'Requests / s by route', at(0, 4, 8, 9), `sum by (route) (rate(${HTTP}_count[5m]))`),
+        { ...promql('requests-by-route', 'timeseries', 'Requests / s by route', at(0, 4, 8, 9), `sum by (route) (rate(${HTTP}_count[5m]))`), query: { kind: 'promql', expr: `sum by (route) (rate(${HTTP}_count[5m]))`, legend: '{{route}}' } },
         promql('status-codes', 'bar', 'Responses by status (last hour)', at(8, 4, 4, 9), `sum by (code) (increase(${HTTP}_count[1h]))`),
       ],
     },

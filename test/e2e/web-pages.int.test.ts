@@ -26,7 +26,7 @@ beforeAll(async () => {
     'batcher:', '  flush_interval: 50ms',
     'global:', '  evaluation_interval: 1s',
     'kpis:', '  - name: E2eRequestRate', '    query: sum(rate(e2e_requests_total[5m]))', '    warning: { max: 0.5 }', '    for: 0s', '    period: 1m',
-  ].join('\n')), launchBrowser()]);
+  ].join('\n'), { env: { SELF_SCRAPE_INTERVAL: '1s' } }), launchBrowser()]);
   // Metrics: two counters over the last 30 minutes, every 15 s.
   const stamps = Array.from({ length: 120 }, (_, i) => NOW - 30 * 60_000 + i * 15_000);
   await post('/api/v1/import', ['200', '500'].map((code) => JSON.stringify({
@@ -98,8 +98,7 @@ async function typeQuery(page: Page, expr: string): Promise<void> {
 describe('web app in Chromium', () => {
   it('Explore: completes metric names, runs a query into a chart and a table, and shows the server\'s error for a bad query', async () => {
     const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/`);
-    await page.waitForURL(/\/explore$/);
+    await page.goto(`${server.url}/explore`);
     await typeQuery(page, 'e2e_req');
     await page.waitForSelector('.cm-tooltip-autocomplete >> text=e2e_requests_total');
     await page.keyboard.press('Escape');
@@ -284,6 +283,63 @@ describe('web app in Chromium', () => {
     await card.waitFor();
     expect(await card.getAttribute('class')).toContain('status-warning');
     await screenshot(page, 'analytics-kpis');
+    expect(problems()).toEqual([]);
+  });
+
+  it('Dashboards: the default dashboard shows the server\'s own metrics; a new dashboard with two widgets gets live updates; Grafana import; HTML report', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/dashboards\/system-overview$/);
+    await page.waitForSelector('.live-status.live');
+    const requestRate = page.locator('[data-widget="request-rate"] .stat');
+    await eventually(async () => (await requestRate.count()) === 1 ? requestRate.textContent() : '', (t) => /req\/s$/.test(t ?? ''), 'the request rate from self-scraped metrics', { timeoutMs: 30_000 });
+    await screenshot(page, 'dashboard-system-overview');
+
+    await page.goto(`${server.url}/dashboards`);
+    await page.fill('input[aria-label="new dashboard title"]', 'Queue watch');
+    await page.click('button:has-text("Create")');
+    await page.waitForURL(/\/dashboards\/queue-watch-[0-9a-f]{6}\?edit=1$/);
+    const add = async (title: string, type: string, expr: string, refresh: string) => {
+      await page.click('button:has-text("Add widget")');
+      await page.fill('form[aria-label="edit widget"] label:has-text("Title") input', title);
+      await page.selectOption('form[aria-label="edit widget"] label:has-text("Type") select', type);
+      await page.fill('input[aria-label="widget query"]', expr);
+      await page.fill('form[aria-label="edit widget"] label:has-text("Refresh") input', refresh);
+      await page.click('form[aria-label="edit widget"] button:has-text("Apply")');
+    };
+    const push = (v: number) => fetch(`${server.url}/api/v1/import`, { method: 'POST', body: JSON.stringify({ metric: { __name__: 'e2e_queue_depth' }, values: [v], timestamps: [Date.now()] }) });
+    expect((await push(5)).status).toBe(204);
+    await add('Queue depth', 'stat', 'sum(e2e_queue_depth)', '1s');
+    await add('Requests', 'timeseries', 'sum by (code) (rate(e2e_requests_total[5m]))', '5s');
+    await page.click('button:has-text("Save")');
+    await page.waitForSelector('text=version 2');
+    const stat = page.locator('.widget[aria-label="widget Queue depth"] .stat');
+    await eventually(async () => (await stat.count()) === 1 ? stat.textContent() : '', (t) => t === '5.00', 'the first value', { timeoutMs: 15_000 });
+    await page.waitForSelector('.widget[aria-label="widget Requests"] canvas');
+    expect((await push(42)).status).toBe(204);
+    await eventually(() => stat.textContent(), (t) => t === '42.0', 'the pushed value to arrive live', { timeoutMs: 15_000 });
+    await screenshot(page, 'dashboard-live');
+
+    const downloading = page.waitForEvent('download');
+    await page.click('button:has-text("HTML report")');
+    const report = await (await downloading).path();
+    const { readFileSync } = await import('node:fs');
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('<h1>Queue watch</h1>');
+    expect(html).toContain('<div class="stat">42.0</div>');
+    expect(html).toMatch(/<svg viewBox[^>]*>.*<polyline/s);
+    expect(html).not.toMatch(/<script/i);
+
+    await page.goto(`${server.url}/dashboards`);
+    await page.click('summary:has-text("Import a Grafana dashboard")');
+    await page.fill('textarea[aria-label="Grafana dashboard JSON"]', JSON.stringify({ title: 'From Grafana', panels: [
+      { type: 'stat', title: 'Queue', gridPos: { x: 0, y: 0, w: 8, h: 4 }, targets: [{ expr: 'sum(e2e_queue_depth)' }] },
+      { type: 'piechart', title: 'Pie', targets: [{ expr: 'up' }] },
+    ] }));
+    await page.click('button:has-text("Import")');
+    await page.waitForSelector('text=Imported; left out: Pie: panel type "piechart" is not supported');
+    await page.click('a:has-text("From Grafana")');
+    await eventually(() => page.locator('.widget .stat').textContent(), (t) => t === '42.0', 'the imported panel\'s value', { timeoutMs: 15_000 });
     expect(problems()).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ interface PageEntry { path: string; title: string; page: LazyExoticComponent<Com
 
 /** The pages, each its own chunk (loaded when first opened). */
 const PAGES: PageEntry[] = [
+  { path: '/dashboards', title: 'Dashboards', page: lazy(() => import('./pages/dashboards/dashboards-page')) },
   { path: '/explore', title: 'Explore', page: lazy(() => import('./pages/metrics/explore-page')) },
   { path: '/logs', title: 'Logs', page: lazy(() => import('./pages/logs/logs-page')) },
   { path: '/traces', title: 'Traces', page: lazy(() => import('./pages/traces/traces-page')) },
@@ -31,7 +32,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem('theme', theme);
   }, [theme]);
-  useEffect(() => { if (path === '/') navigate('/explore', true); }, [path]);
+  useEffect(() => { if (path === '/') navigate('/dashboards/system-overview', true); }, [path]);
 
   const entry = PAGES.find((p) => path === p.path || path.startsWith(`${p.path}/`));
   const Page = entry?.page;

@@ -183,3 +183,35 @@ export interface FunnelBreakdown { breakdown: string; medianSecondsToConvert: nu
 export interface RetentionCohort { cohort: number; size: number; returned: number[]; rates: number[] }
 export interface JourneyStep { time: number; event: string; session: number; properties: Record<string, unknown> }
 export interface PathCount { path: string[]; people: number }
+
+export type WidgetType = 'stat' | 'timeseries' | 'bar' | 'table' | 'gauge' | 'funnel' | 'logs' | 'text';
+export type WidgetQuery =
+  | { kind: 'promql'; expr: string; legend?: string }
+  | { kind: 'logs'; q?: string; service?: string; severity?: string; limit?: number }
+  | { kind: 'analytics'; event?: string; measure?: 'count' | 'users' | 'sum' | 'avg' | 'active'; property?: string; breakdown?: string; interval?: 'hour' | 'day' | 'week' | 'month' }
+  | { kind: 'funnel'; steps: string[]; window?: string };
+export interface Threshold { value: number; color: string }
+export interface Widget {
+  id: string;
+  type: WidgetType;
+  title: string;
+  layout: { x: number; y: number; w: number; h: number };
+  query?: WidgetQuery;
+  text?: string;
+  refresh?: string;
+  thresholds?: Threshold[];
+  unit?: string;
+  min?: number;
+  max?: number;
+}
+export interface DashboardSpec {
+  title: string;
+  description?: string;
+  tags?: string[];
+  time?: { from: string; to: string };
+  refresh?: string;
+  variables?: { name: string; label: string; match?: string; default?: string }[];
+  widgets: Widget[];
+}
+export interface DashboardSummary { id: string; version: number; title: string; updatedAt: number; deleted: boolean }
+export interface DashboardDoc extends DashboardSummary { dashboard: DashboardSpec }

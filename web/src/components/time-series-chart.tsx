@@ -10,6 +10,8 @@ export interface TimeSeriesChartProps {
   data: Aligned;
   kind?: ChartKind;
   height?: number;
+  /** The time axis, Unix seconds (default: the data's first to last point). */
+  xRange?: [number, number];
   /** Called with the selected span (Unix seconds) when the user drags across the chart. */
   onZoom?: (start: number, end: number) => void;
 }
@@ -30,13 +32,14 @@ function fmtValue(v: number | null | undefined): string {
  * their series; a tooltip at the cursor listing the values; drag to zoom (reported through
  * `onZoom`). Redraws only when the data or kind change; follows the container's width.
  */
-export function TimeSeriesChart({ data, kind = 'line', height = 300, onZoom }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ data, kind = 'line', height = 300, xRange, onZoom }: TimeSeriesChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   useEffect(() => { zoom.current = onZoom; });
   // Hidden series by label, so a refresh of the same query keeps them hidden.
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [x0, x1] = xRange ?? [undefined, undefined];
 
   useEffect(() => {
     const el = box.current;
@@ -50,7 +53,7 @@ export function TimeSeriesChart({ data, kind = 'line', height = 300, onZoom }: T
       height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: { x: { time: true } },
+      scales: { x: x0 !== undefined && x1 !== undefined ? { time: true, range: () => [x0, x1] } : { time: true } },
       axes: [
         { stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid } },
         { stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid }, size: 60, values: (_u, splits) => splits.map((v) => fmtValue(v)) },
@@ -108,7 +111,7 @@ export function TimeSeriesChart({ data, kind = 'line', height = 300, onZoom }: T
       resize.disconnect();
       plot.destroy();
     };
-  }, [data, kind, height, hidden]);
+  }, [data, kind, height, hidden, x0, x1]);
 
   const toggle = (label: string) => {
     setHidden((h) => {

@@ -1,4 +1,4 @@
-import type { MatrixSeries } from '../api/types';
+import type { MatrixSeries, TrendPoint } from '../api/types';
 
 /** Series on one shared time axis, as a chart draws them; `null` where a series has no point. */
 export interface Aligned {
@@ -45,3 +45,16 @@ export function stack(series: readonly { values: readonly (number | null)[] }[])
 
 /** Eight colours that read on dark and light backgrounds; series take them in turn. */
 export const PALETTE = ['#4e9af1', '#f2a93b', '#56c271', '#e5534b', '#a87ce6', '#3fc1c9', '#e86fb0', '#b5b84a'];
+
+/** Trend points (one per interval and breakdown value) as chart series, one per breakdown value. */
+export function trendSeries(points: readonly TrendPoint[], label: string): Aligned {
+  const times = [...new Set(points.map((p) => p.time / 1000))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const groups = new Map<string, (number | null)[]>();
+  for (const p of points) {
+    const values = groups.get(p.breakdown) ?? new Array<number | null>(times.length).fill(null);
+    values[index.get(p.time / 1000)!] = p.value;
+    groups.set(p.breakdown, values);
+  }
+  return { times, series: [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([b, values]) => ({ label: b === '' ? label : b, values })) };
+}

@@ -5,21 +5,8 @@ import { ErrorBox, Empty, Loading } from '../../components/status';
 import { TimeSeriesChart } from '../../components/time-series-chart';
 import { download, toCsv } from '../../lib/export';
 import { useUrlState } from '../../lib/router';
-import type { Aligned } from '../../lib/series';
+import { trendSeries } from '../../lib/series';
 import { DAY_RANGES, daysRange } from './day-range';
-
-/** Trend points (one per interval and breakdown value) as chart series, one per breakdown value. */
-export function trendSeries(points: readonly TrendPoint[], label: string): Aligned {
-  const times = [...new Set(points.map((p) => p.time / 1000))].sort((a, b) => a - b);
-  const index = new Map(times.map((t, i) => [t, i]));
-  const groups = new Map<string, (number | null)[]>();
-  for (const p of points) {
-    const values = groups.get(p.breakdown) ?? new Array<number | null>(times.length).fill(null);
-    values[index.get(p.time / 1000)!] = p.value;
-    groups.set(p.breakdown, values);
-  }
-  return { times, series: [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([b, values]) => ({ label: b === '' ? label : b, values })) };
-}
 
 /** Event trends: count, unique people, sum or average of a property per interval, split by a property; DAU/WAU/MAU. */
 export function TrendView() {

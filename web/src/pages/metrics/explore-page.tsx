@@ -100,7 +100,7 @@ export default function ExplorePage() {
       {active && q.loading && !q.data && <Loading />}
       {tab === 'graph' && aligned && (aligned.series.length === 0
         ? <Empty>No data in this range.</Empty>
-        : <TimeSeriesChart data={aligned} kind={kind} onZoom={(start, end) => { setUrl({ from: String(start), to: String(end) }, true); }} />)}
+        : <TimeSeriesChart data={aligned} kind={kind} xRange={[resolved.start, resolved.end]} onZoom={(start, end) => { setUrl({ from: String(start), to: String(end) }, true); }} />)}
       {tab === 'table' && instantQ.data && <ResultTable data={instantQ.data} />}
       {active && resolved.end > 0 && <p className="muted small">{formatTime(resolved.start, true)} → {formatTime(resolved.end, true)}, step {resolved.step}s</p>}
       {history.length > 0 && (
