@@ -97,6 +97,12 @@ describe('metrics ingest and read API', () => {
     expect((await post('/api/v1/import', `${JSON.stringify(line)}\n`)).status).toBe(204);
     const out = await eventually(async () => (await fetch(`${server.url}/api/v1/export?match[]=json_metric`)).text(), (t) => t.length > 0, 'the written data');
     expect(JSON.parse(out)).toEqual(line);
+    // The same series in Prometheus's text format, which the text import reads back (staleness markers left out).
+    const text = await fetch(`${server.url}/api/v1/export/prometheus?match[]=json_metric`);
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await text.text()).toBe(`json_metric{k="v"} 1.5 ${T}\njson_metric{k="v"} NaN ${T + 1}\njson_metric{k="v"} +Inf ${T + 2}\n`);
+    expect(await (await fetch(`${server.url}/api/v1/export?format=prometheus&match[]=json_metric`)).text()).toContain('json_metric{k="v"} 1.5');
+    expect((await fetch(`${server.url}/api/v1/export/csv?match[]=json_metric`)).status).toBe(400);
     const bad = await post('/api/v1/import', '{"metric":{"__name__":"x"},"values":[1]}\nnot json\n');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe('BAD_JSON');

@@ -53,8 +53,15 @@ export function readHandlers(reader: MetricsReader, build: BuildInfo, now: () =>
       }));
     },
 
-    /** GET|POST /api/v1/export — raw samples as JSON lines (the format /api/v1/import reads). */
+    /**
+     * GET|POST /api/v1/export — raw samples as JSON lines (the format /api/v1/import reads), or
+     * with `format=prometheus` (and at /api/v1/export/prometheus) in Prometheus's text format, one
+     * line per sample with its millisecond timestamp (staleness markers left out).
+     */
     exportJson: async (req: ApiRequest): Promise<ApiResponse> => {
+      const format = req.params.format ?? single(req, 'format') ?? 'json';
+      if (format !== 'json' && format !== 'prometheus') throw new ApiError('BAD_PARAMETER', `invalid export format "${format}": json or prometheus`);
+      const text = format === 'prometheus';
       const sets = matchers(req, true);
       const range = timeRange(req, { start: MIN_TIME, end: now() });
       const seen = new Set<string>();
@@ -64,9 +71,10 @@ export function readHandlers(reader: MetricsReader, build: BuildInfo, now: () =>
           const key = JSON.stringify(s.labels);
           if (seen.has(key)) continue;
           seen.add(key);
-          lines.push(exportLine(s));
+          lines.push(text ? exportText(s) : exportLine(s));
         }
       }
+      if (text) return { body: lines.join(''), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
       return { body: lines.length ? `${lines.join('\n')}\n` : '', contentType: 'application/x-ndjson' };
     },
   };
@@ -78,6 +86,21 @@ function exportValue(v: number, flags: number): number | string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   return v;
+}
+
+/** A series' samples in Prometheus's text format (`name{a="b"} value timestamp_ms` lines). */
+export function exportText(s: SeriesSamples): string {
+  const { __name__: name = '', ...rest } = s.labels;
+  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const labels = Object.keys(rest).sort().map((k) => `${k}="${escape(rest[k]!)}"`).join(',');
+  const head = labels ? `${name}{${labels}}` : name;
+  let out = '';
+  for (let i = 0; i < s.values.length; i++) {
+    if (s.flags[i]! & STALE_FLAG) continue;
+    const v = s.values[i]!;
+    out += `${head} ${Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v)} ${s.timestamps[i]!}\n`;
+  }
+  return out;
 }
 
 function exportLine(s: SeriesSamples): string {

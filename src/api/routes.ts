@@ -61,6 +61,7 @@ export function routes(d: RouteDeps): Route[] {
     { method: 'GET', url: '/api/v1/metadata', handler: d.read.metadata },
     { method: 'GET', url: '/api/v1/status/buildinfo', handler: d.read.buildinfo },
     ...both('/api/v1/export', d.read.exportJson),
+    ...both('/api/v1/export/:format', d.read.exportJson),
     { method: 'GET', url: '/api/v1/rules', handler: d.rules.rules },
     { method: 'GET', url: '/api/v1/alerts', handler: d.rules.alerts },
     { method: 'POST', url: '/api/v2/alerts', handler: d.alertmanager.postAlerts },

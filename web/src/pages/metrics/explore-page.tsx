@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useApi } from '../../api/fetch';
+import { apiUrl, useApi } from '../../api/fetch';
 import type { QueryData } from '../../api/types';
 import { ErrorBox, Empty, Loading } from '../../components/status';
 import { TimeRangePicker, resolveRange, type TimeRangeValue } from '../../components/time-range-picker';
@@ -93,6 +93,7 @@ export default function ExplorePage() {
         )}
         <button type="button" className="btn small" disabled={!q.data} onClick={exportCsv}>CSV</button>
         <button type="button" className="btn small" disabled={!q.data} onClick={() => { download('query.json', JSON.stringify(q.data, null, 2), 'application/json'); }}>JSON</button>
+        {expr && <a className="small" href={apiUrl('/api/v1/export/prometheus', { 'match[]': [expr], start: resolved.start, end: resolved.end })} download="series.prom" title="the raw samples of a series selector, in Prometheus's text format">Raw samples (Prometheus text)</a>}
       </div>
       {resolved.error && <ErrorBox message={resolved.error} />}
       {q.error && <ErrorBox message={q.error} onRetry={q.reload} />}
