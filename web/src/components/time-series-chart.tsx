@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { PALETTE, stack, type Aligned } from '../lib/series';
+import { toggled } from '../lib/sets';
 import { formatTime } from '../lib/time';
 
 export type ChartKind = 'line' | 'area' | 'stacked';
@@ -113,14 +114,7 @@ export function TimeSeriesChart({ data, kind = 'line', height = 300, xRange, onZ
     };
   }, [data, kind, height, hidden, x0, x1]);
 
-  const toggle = (label: string) => {
-    setHidden((h) => {
-      const next = new Set(h);
-      if (next.has(label)) next.delete(label);
-      else next.add(label);
-      return next;
-    });
-  };
+  const toggle = (label: string) => { setHidden((h) => toggled(h, label)); };
 
   return (
     <div className="chart">

@@ -1,4 +1,4 @@
-import { useUrlState } from '../../lib/router';
+import { usePageTabs } from '../../components/page-tabs';
 import { ActiveAlerts } from './active-alerts';
 import { AlertHistory } from './alert-history';
 import { RuleList } from './rule-list';
@@ -13,14 +13,11 @@ const TABS = [
 
 /** Alerting: active alerts (silence, acknowledge), rules with their state, silences, and the history of alerts and notifications. */
 export default function AlertsPage() {
-  const [url, setUrl] = useUrlState();
-  const tab = TABS.find((t) => t.id === url.get('tab'))?.id ?? 'alerts';
+  const { tab, bar } = usePageTabs(TABS, () => ['silence']);
   return (
     <section className="page alerts">
       <h1>Alerts</h1>
-      <div className="tabs page-tabs" role="tablist">
-        {TABS.map((t) => <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => { setUrl({ tab: t.id === 'alerts' ? '' : t.id, silence: '' }, true); }}>{t.title}</button>)}
-      </div>
+      {bar}
       {tab === 'alerts' && <ActiveAlerts />}
       {tab === 'rules' && <RuleList />}
       {tab === 'silences' && <Silences />}

@@ -1,4 +1,4 @@
-import { useUrlState } from '../../lib/router';
+import { usePageTabs } from '../../components/page-tabs';
 import { FunnelView } from './funnel-view';
 import { JourneyView } from './journey-view';
 import { KpiCards } from './kpi-cards';
@@ -15,14 +15,12 @@ const TABS = [
 
 /** Product analytics: trends with breakdowns, funnels, retention cohorts, user journeys and paths, KPI cards. */
 export default function AnalyticsPage() {
-  const [url, setUrl] = useUrlState();
-  const tab = TABS.find((t) => t.id === url.get('tab'))?.id ?? 'trends';
+  // Each tab has its own query keys: switching tabs starts from a clean URL.
+  const { tab, bar } = usePageTabs(TABS, (keys) => keys);
   return (
     <section className="page analytics">
       <h1>Analytics</h1>
-      <div className="tabs page-tabs" role="tablist">
-        {TABS.map((t) => <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => { navigateTab(setUrl, t.id); }}>{t.title}</button>)}
-      </div>
+      {bar}
       {tab === 'trends' && <TrendView />}
       {tab === 'funnel' && <FunnelView />}
       {tab === 'retention' && <RetentionView />}
@@ -30,11 +28,5 @@ export default function AnalyticsPage() {
       {tab === 'kpis' && <KpiCards />}
     </section>
   );
-}
-
-function navigateTab(setUrl: (c: Record<string, string>, push?: boolean) => void, id: string): void {
-  const q = new URLSearchParams(window.location.search);
-  const clear = Object.fromEntries([...q.keys()].map((k) => [k, '']));
-  setUrl({ ...clear, tab: id === 'trends' ? '' : id }, true);
 }
 

@@ -7,6 +7,7 @@ import { TimeRangePicker, resolveRange, type TimeRangeValue } from '../../compon
 import { VirtualList } from '../../components/virtual-list';
 import { download, toCsv } from '../../lib/export';
 import { useUrlState } from '../../lib/router';
+import { toggled } from '../../lib/sets';
 import { LogRow, recordKey } from './log-row';
 
 const PAGE = 200;
@@ -82,14 +83,7 @@ export default function LogsPage() {
     ).finally(() => { fetching.current = false; });
   }, [cursor, params, key, live]);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (key: string) => {
-    setOpen((o) => {
-      const next = new Set(o);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
-  };
+  const toggle = (key: string) => { setOpen((o) => toggled(o, key)); };
 
   const search = () => {
     setRuns((n) => n + 1);
