@@ -35,6 +35,7 @@ import { DecodePool } from './ingest/worker/decode-pool.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
 import { kpiGroup } from './rules/kpi.js';
+import { KpiThresholds } from './rules/kpi-thresholds.js';
 import { loadRuleFiles } from './rules/load.js';
 import type { RuleGroup } from './rules/rule-file.js';
 import { RuleManager } from './rules/manager.js';
@@ -70,9 +71,10 @@ export interface Running {
  */
 export async function start(config: Config, log: Logger): Promise<Running> {
   // Rule files and KPI thresholds first: a broken one stops start-up before anything is opened.
+  const thresholds = new KpiThresholds({ file: join(config.storage.dataDir, 'kpis', 'thresholds.json'), base: config.kpis });
   const loadRules = (): RuleGroup[] => {
     const files = loadRuleFiles(config.ruleFiles);
-    const kpis = kpiGroup(config.kpis);
+    const kpis = kpiGroup(thresholds.kpis());
     if (files.errors.length + kpis.errors.length > 0) throw new ConfigError([...files.errors, ...kpis.errors]);
     return kpis.group ? [...files.groups, kpis.group] : files.groups;
   };
@@ -283,7 +285,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       jaeger: jaegerHandlers({ traces: storage, now }),
       errors: errorHandlers({ ingest: sentry, errors: storage, now, onStatus: (...a) => { regressions.status(...a); } }),
       analytics: analyticsHandlers({ capture, analytics: storage, now }),
-      kpis: kpiHandlers({ kpis: () => config.kpis, query: kpiQuery(storage, config), analytics: storage, now }),
+      kpis: kpiHandlers({
+        kpis: () => thresholds.kpis(), query: kpiQuery(storage, config), analytics: storage, now,
+        setThresholds: async (name, change) => { thresholds.set(name, change); await rules.reload(loadRules()); },
+      }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
       query: queryHandlers(storage, config.query, now),
       health: {
@@ -322,7 +327,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   let kpiRun = Promise.resolve();
   const kpiTimer = setInterval(() => {
     kpiRun = kpiRun.then(async () => {
-      const samples = await eventKpiSamples(storage, tenant, config.kpis, now());
+      const samples = await eventKpiSamples(storage, tenant, thresholds.kpis(), now());
       if (samples.length > 0) await writeCounters(new Map([[tenant, samples]]));
     }).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'event KPI values not written'); });
   }, config.analytics.kpiIntervalMs);

@@ -3,7 +3,8 @@ import { eventInterval } from '../analytics/kpi-writer.js';
 import type { AnalyticsReader } from '../storage/interface.js';
 import { parseDuration } from '../util/duration.js';
 import { ApiError } from './errors.js';
-import { single } from './params.js';
+import { jsonBody, single } from './params.js';
+import type { Bounds, ThresholdChange } from '../rules/kpi-thresholds.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 /** A PromQL expression's value per step (summed over its series; null where it has none). */
@@ -26,7 +27,22 @@ function outside(v: number, b: { min?: number; max?: number } | undefined): bool
  * aggregation periods, the current value, trend (change from the first to the last period),
  * percentiles, and threshold status (`critical`, `warning`, `ok`, or `unknown` without a value).
  */
-export function kpiHandlers(d: { kpis: () => readonly Kpi[]; query: KpiQueryFn; analytics: AnalyticsReader; now: () => number }) {
+function bounds(v: unknown, level: string): Bounds | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ApiError('BAD_JSON', `"${level}" is null or {"min"?: number, "max"?: number}`);
+  const { min, max, ...extra } = v as Record<string, unknown>;
+  if (Object.keys(extra).length > 0) throw new ApiError('BAD_JSON', `"${level}": unknown key ${Object.keys(extra).map((k) => `"${k}"`).join(', ')}`);
+  for (const [k, x] of [['min', min], ['max', max]] as const) {
+    if (x !== undefined && x !== null && (typeof x !== 'number' || !Number.isFinite(x))) throw new ApiError('BAD_JSON', `"${level}.${k}" must be a number`);
+  }
+  return { ...(typeof min === 'number' ? { min } : {}), ...(typeof max === 'number' ? { max } : {}) };
+}
+
+export function kpiHandlers(d: {
+  kpis: () => readonly Kpi[]; query: KpiQueryFn; analytics: AnalyticsReader; now: () => number;
+  /** Changes a KPI's thresholds (throws with the reason when invalid) and applies them to the rules. */
+  setThresholds?: (name: string, change: ThresholdChange) => Promise<void>;
+}) {
   const series = async (tenant: string, k: Kpi, periods: number, now: number): Promise<{ time: number; value: number | null }[]> => {
     const period = parseDuration(k.period ?? '1h');
     if (k.query) {
@@ -44,6 +60,23 @@ export function kpiHandlers(d: { kpis: () => readonly Kpi[]; query: KpiQueryFn; 
     return points.map((p) => ({ time: p.time, value: p.value }));
   };
   return {
+    /** PUT /api/v1/kpis/:name/thresholds with `{"warning": {"min"?, "max"?} | null, "critical": … | null}` — new thresholds, kept across restarts. */
+    setThresholds: async (req: ApiRequest): Promise<ApiResponse> => {
+      const name = req.params.name ?? '';
+      const body = jsonBody(req);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('BAD_JSON', 'the body is {"warning": {"min"?, "max"?} | null, "critical": {…} | null}');
+      const b = body as Record<string, unknown>;
+      const change = { warning: bounds(b.warning, 'warning'), critical: bounds(b.critical, 'critical') };
+      if (!d.kpis().some((k) => k.name === name)) throw new ApiError('NOT_FOUND', `no KPI named "${name}"`);
+      if (!d.setThresholds) throw new ApiError('NOT_FOUND', 'KPI thresholds cannot be changed here');
+      try {
+        await d.setThresholds(name, change);
+      } catch (err) {
+        throw new ApiError('BAD_JSON', `invalid thresholds for ${name}: ${(err as Error).message}`);
+      }
+      return ok({ name, thresholds: change });
+    },
+
     /** GET /api/v1/kpis?periods=24 */
     report: async (req: ApiRequest): Promise<ApiResponse> => {
       const text = single(req, 'periods') ?? '24';

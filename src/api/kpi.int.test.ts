@@ -56,4 +56,35 @@ describe('KPI report', () => {
     const firing = await eventually(alerts, (r) => r.filter((a) => a.state === 'firing').length === 2, 'both KPI alerts', { timeoutMs: 20_000 });
     expect(firing.map((a) => `${a.labels.alertname}/${a.labels.severity}`).sort()).toEqual(['DailySignups/critical', 'QueueDepth/warning']);
   });
+
+  it('changes a KPI\'s thresholds at run time: report, rules and alerts follow, and the change survives a restart', async () => {
+    const put = (name: string, body: unknown) => fetch(`${server.url}/api/v1/kpis/${name}/thresholds`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const bad = await put('QueueDepth', { warning: { min: 9, max: 1 }, critical: null });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid thresholds for QueueDepth: warning: min (9) must be below max (1)');
+    expect((await put('Nope', { warning: { max: 1 }, critical: null })).status).toBe(404);
+    expect((await put('QueueDepth', { warning: { max: 'x' } })).status).toBe(400);
+
+    expect((await put('QueueDepth', { warning: { max: 100 }, critical: null })).status).toBe(200);
+    const report = ((await (await fetch(`${server.url}/api/v1/kpis`)).json()) as { data: (Kpi & { thresholds: unknown })[] }).data;
+    expect(report.find((k) => k.name === 'QueueDepth')).toMatchObject({ status: 'ok', thresholds: { warning: { max: 100 }, critical: null } });
+    const rules = ((await (await fetch(`${server.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { name: string; query: string; labels: Record<string, string> }[] }[] } }).data.groups;
+    expect(rules.find((g) => g.name === 'kpis')!.rules.filter((r) => r.name === 'QueueDepth').map((r) => [r.labels.severity, r.query])).toEqual([['warning', '(vector(5)) > 100']]);
+    type Alert = { labels: Record<string, string>; state: string };
+    const alerts = async () => ((await (await fetch(`${server.url}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } }).data.alerts;
+    await eventually(alerts, (r) => !r.some((a) => a.labels.alertname === 'QueueDepth'), 'the QueueDepth alert to go', { timeoutMs: 20_000 });
+
+    await server.stop();
+    const again = await startTestServer(`kpis:
+  - name: QueueDepth
+    query: vector(5)
+    warning: { max: 3 }
+`, { dataDir: server.dataDir });
+    try {
+      const after = ((await (await fetch(`${again.url}/api/v1/kpis`)).json()) as { data: (Kpi & { thresholds: unknown })[] }).data;
+      expect(after[0]).toMatchObject({ name: 'QueueDepth', thresholds: { warning: { max: 100 }, critical: null } });
+    } finally {
+      await again.stop();
+    }
+  });
 });

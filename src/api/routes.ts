@@ -95,6 +95,7 @@ export function routes(d: RouteDeps): Route[] {
     ...both('/api/v1/analytics/features', d.analytics.features),
     ...both('/api/v1/analytics/stickiness', d.analytics.stickiness),
     { method: 'GET', url: '/api/v1/kpis', handler: d.kpis.report },
+    { method: 'PUT', url: '/api/v1/kpis/:name/thresholds', handler: d.kpis.setThresholds },
     { method: 'GET', url: '/api/v1/ai/models', handler: d.analytics.aiModels },
     { method: 'GET', url: '/api/v1/ai/agents', handler: d.analytics.aiAgents },
     { method: 'POST', url: '/api/:projectId/envelope', handler: d.errors.envelope, admit: sentryAdmit(d.admit) },

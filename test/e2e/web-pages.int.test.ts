@@ -283,6 +283,20 @@ describe('web app in Chromium', () => {
     await card.waitFor();
     expect(await card.getAttribute('class')).toContain('status-warning');
     await screenshot(page, 'analytics-kpis');
+
+    // The thresholds editor (Alerts → KPI thresholds): a new warning bound turns the card green and rewrites the rule.
+    await page.goto(`${server.url}/alerts?tab=kpis`);
+    const editable = page.locator('.kpi-card', { hasText: 'E2eRequestRate' });
+    await editable.locator('button:has-text("edit thresholds")').click();
+    await page.fill('input[aria-label="E2eRequestRate warning max"]', 'x');
+    await page.click('.threshold-form button:has-text("Save")');
+    await page.waitForSelector('.threshold-form >> text="x" is not a number');
+    await page.fill('input[aria-label="E2eRequestRate warning max"]', '5');
+    await page.click('.threshold-form button:has-text("Save")');
+    await eventually(async () => (await editable.getAttribute('class')) ?? '', (c) => c.includes('status-ok'), 'the KPI to be within its new threshold');
+    expect(await editable.textContent()).toContain('warning ≤ 5');
+    await page.click('role=tab[name="Rules"]');
+    await page.waitForSelector('.rule-group >> text=(sum(rate(e2e_requests_total[5m]))) > 5');
     expect(problems()).toEqual([]);
   });
 
