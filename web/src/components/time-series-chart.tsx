@@ -105,10 +105,16 @@ export function TimeSeriesChart({ data, kind = 'line', height = 300, xRange, onZ
         }],
       },
     };
+    // User Timing: "allseer:chart" spans building and drawing the chart (DevTools and bench:web read it).
+    const t0 = performance.now();
     const plot = new uPlot(opts, [data.times, ...values] as uPlot.AlignedData, el);
+    const frame = requestAnimationFrame(() => {
+      performance.measure('allseer:chart', { start: t0, detail: { series: values.length, points: data.times.length } });
+    });
     const resize = new ResizeObserver(() => { plot.setSize({ width: el.clientWidth || 600, height }); });
     resize.observe(el);
     return () => {
+      cancelAnimationFrame(frame);
       resize.disconnect();
       plot.destroy();
     };
