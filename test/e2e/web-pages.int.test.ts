@@ -148,6 +148,12 @@ describe('web app in Chromium', () => {
     await page.click('.log-row >> text=payment declined for order 7');
     await page.waitForSelector('.log-detail dt >> text=order');
     await screenshot(page, 'logs');
+    await page.check('text=Live tail');
+    await post('/v1/logs', { resourceLogs: [{ resource: { attributes: [str('service.name', 'checkout')] }, scopeLogs: [{ logRecords: [
+      { timeUnixNano: ns(Date.now()), severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'payment gateway timeout (tailed)' }, attributes: [] },
+    ] }] }] });
+    await page.waitForSelector('.log-row >> text=payment gateway timeout (tailed)', { timeout: 15_000 });
+    await page.uncheck('text=Live tail');
     await page.click(`.log-detail a >> text=${TRACE}`);
     await page.waitForURL(new RegExp(`/traces/${TRACE}$`));
     await page.waitForSelector('.wf-row');
@@ -333,6 +339,25 @@ describe('web app in Chromium', () => {
     expect((await push(42)).status).toBe(204);
     await eventually(() => stat.textContent(), (t) => t === '42.0', 'the pushed value to arrive live', { timeoutMs: 15_000 });
     await screenshot(page, 'dashboard-live');
+    const widgetCsv = page.waitForEvent('download');
+    await page.hover('.widget[aria-label="widget Queue depth"]');
+    await page.click('.widget[aria-label="widget Queue depth"] button:has-text("CSV")');
+    expect((await import('node:fs')).readFileSync(await (await widgetCsv).path(), 'utf8')).toBe('series,value\r\n{},42\r\n');
+
+    // Edit mode: drag "Requests" up beside "Queue depth" and widen nothing else; the saved layout follows.
+    await page.click('button:has-text("Edit")');
+    const title = page.locator('.widget[aria-label="widget Requests"] .widget-title');
+    const from = (await title.boundingBox())!;
+    const to = (await page.locator('.widget[aria-label="widget Queue depth"]').boundingBox())!;
+    await page.mouse.move(from.x + 40, from.y + 10);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + 40 + (i / 10) * (to.width + 20), from.y + 10 + (i / 10) * (to.y - from.y));
+    await page.mouse.up();
+    await page.click('button:has-text("Save")');
+    await page.waitForSelector('text=version 3');
+    const boardId = /\/dashboards\/([^?]+)/.exec(page.url())![1]!;
+    const savedBoard = (await (await fetch(`${server.url}/api/v1/dashboards/${boardId}`)).json()) as { data: { dashboard: { widgets: { title: string; layout: { x: number; y: number } }[] } } };
+    expect(savedBoard.data.dashboard.widgets.find((w) => w.title === 'Requests')!.layout).toMatchObject({ x: 6, y: 0 });
 
     const downloading = page.waitForEvent('download');
     await page.click('button:has-text("HTML report")');

@@ -11,7 +11,7 @@ import { htmlReport } from './html-report';
 import { useLive, type WidgetData } from './use-live';
 import { VariableBar } from './variable-bar';
 import { WidgetEditor } from './widget-editor';
-import { WidgetView } from './widget-view';
+import { WidgetView, widgetCsv } from './widget-view';
 
 /** A free widget id: `w1`, `w2`, … */
 function nextId(spec: DashboardSpec): string {
@@ -131,6 +131,12 @@ function DashboardGrid({ spec, editMode, widgets, range, onChange, onEdit }: {
               <div key={w.id} className="widget" data-widget={w.id} aria-label={`widget ${w.title}`}>
                 <div className="widget-title">
                   <span>{w.title}</span>
+                  {!editMode && d?.data !== undefined && (
+                    <span className="widget-actions export">
+                      <button type="button" className="btn small" title="download this widget's data as CSV" onClick={() => { const csv = widgetCsv(w, d.data); if (csv) download(`${w.id}.csv`, csv, 'text/csv'); }}>CSV</button>
+                      <button type="button" className="btn small" title="download this widget's data as JSON" onClick={() => { download(`${w.id}.json`, JSON.stringify(d.data, null, 2), 'application/json'); }}>JSON</button>
+                    </span>
+                  )}
                   {editMode && (
                     <span className="widget-actions">
                       <button type="button" className="btn small" onClick={() => { onEdit(w); }}>Edit</button>

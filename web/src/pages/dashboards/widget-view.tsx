@@ -3,6 +3,7 @@ import { BarChart } from '../../components/bar-chart';
 import { FunnelChart } from '../../components/funnel-chart';
 import { Empty } from '../../components/status';
 import { TimeSeriesChart } from '../../components/time-series-chart';
+import { toCsv } from '../../lib/export';
 import { formatValue, thresholdColor } from '../../lib/format';
 import { alignMatrix, seriesLabel, trendSeries, type Aligned } from '../../lib/series';
 import { logTime } from '../logs/log-row';
@@ -68,6 +69,19 @@ function Gauge({ value, min, max, color, unit }: { value: number | null; min: nu
       <text x="60" y="58" textAnchor="middle" className="gauge-value">{formatValue(value, unit)}</text>
     </svg>
   );
+}
+
+/** A widget's data as CSV rows (series, time, value), whatever its shape; undefined when it has none. */
+export function widgetCsv(w: Widget, data: unknown): string | undefined {
+  const series = toSeries(w, data);
+  if (series) return toCsv(['series', 'time', 'value'], series.series.flatMap((s) => s.values.map((v, i) => [s.label, series.times[i]!, v])));
+  const r = rows(w, data);
+  if (r.length) return toCsv(['series', 'value'], r.map((x) => [x.label, x.value]));
+  const records = (data as { records?: LogRecord[] } | undefined)?.records;
+  if (records?.length) return toCsv(['time_unix_nano', 'service', 'severity', 'body'], records.map((x) => [x.timeUnixNano, x.serviceName, x.severityText, x.body]));
+  const f = data as FunnelBreakdown[] | undefined;
+  if (Array.isArray(f) && f[0]?.steps) return toCsv(['step', 'event', 'people', 'conversion'], f[0].steps.map((s, i) => [i + 1, s.event, s.count, s.conversion]));
+  return undefined;
 }
 
 /** Renders one widget's current data by its type. */
