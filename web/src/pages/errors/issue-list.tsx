@@ -3,6 +3,7 @@ import { useApi } from '../../api/fetch';
 import type { IssueSummary } from '../../api/types';
 import { fillBuckets, Sparkline } from '../../components/sparkline';
 import { ErrorBox, Empty, Loading } from '../../components/status';
+import { download, toCsv } from '../../lib/export';
 import { ago } from '../../lib/relative-time';
 import { navigate, useUrlState } from '../../lib/router';
 import { LevelBadge, StatusActions, issuePath } from './issue-status';
@@ -58,6 +59,10 @@ export function IssueList() {
           {['1d', '7d', '14d', '30d', '90d'].map((r) => <option key={r} value={r}>Last {r}</option>)}
         </select>
         <button type="submit" className="btn primary">Search</button>
+        <button type="button" className="btn small" disabled={!issues.data?.length} onClick={() => {
+          download('issues.csv', toCsv(['project', 'fingerprint', 'title', 'level', 'status', 'events', 'users', 'first_seen', 'last_seen'],
+            (issues.data ?? []).map((i) => [i.project, i.fingerprint, i.title, i.level, changed[issuePath(i)] ?? i.status, i.count, i.users, new Date(i.firstSeen).toISOString(), new Date(i.lastSeen).toISOString()])), 'text/csv');
+        }}>CSV</button>
       </form>
       {issues.error && <ErrorBox message={issues.error} onRetry={issues.reload} />}
       {issues.loading && !issues.data && <Loading />}

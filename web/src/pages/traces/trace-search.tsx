@@ -3,6 +3,7 @@ import { useApi } from '../../api/fetch';
 import type { TraceSummary } from '../../api/types';
 import { ErrorBox, Empty, Loading } from '../../components/status';
 import { TimeRangePicker, resolveRange, type TimeRangeValue } from '../../components/time-range-picker';
+import { download, toCsv } from '../../lib/export';
 import { navigate, useUrlState } from '../../lib/router';
 import { formatNanos } from '../../lib/time';
 import { logTime } from '../logs/log-row';
@@ -62,6 +63,10 @@ export function TraceSearch() {
         </select>
         <TimeRangePicker value={range} onChange={(r) => { setUrl({ from: r.from, to: r.to }, true); }} />
         <button type="submit" className="btn primary">Find traces</button>
+        <button type="button" className="btn small" disabled={!traces.data?.length} onClick={() => {
+          download('traces.csv', toCsv(['trace_id', 'start_unix_nano', 'duration_ns', 'spans', 'errors', 'root_service', 'root_span', 'services'],
+            (traces.data ?? []).map((t) => [t.traceId, t.startTimeUnixNano, t.durationNano, t.spanCount, t.errorCount, t.rootService, t.rootName, t.services.join(' ')])), 'text/csv');
+        }}>CSV</button>
         <div className="tabs" role="tablist">
           <button type="button" role="tab" aria-selected={view === 'list'} onClick={() => { setUrl({ view: '' }); }}>Traces</button>
           <button type="button" role="tab" aria-selected={view === 'map'} onClick={() => { setUrl({ view: 'map' }); }}>Service map</button>
