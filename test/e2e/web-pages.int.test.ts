@@ -353,11 +353,20 @@ describe('web app in Chromium', () => {
     await page.mouse.down();
     for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + 40 + (i / 10) * (to.width + 20), from.y + 10 + (i / 10) * (to.y - from.y));
     await page.mouse.up();
+    // …and make "Queue depth" four rows taller by its resize handle.
+    const handle = page.locator('.widget[aria-label="widget Queue depth"] > .react-resizable-handle-se');
+    await page.hover('.widget[aria-label="widget Queue depth"]');
+    const h = (await handle.boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2 + i * 16);
+    await page.mouse.up();
     await page.click('button:has-text("Save")');
     await page.waitForSelector('text=version 3');
     const boardId = /\/dashboards\/([^?]+)/.exec(page.url())![1]!;
-    const savedBoard = (await (await fetch(`${server.url}/api/v1/dashboards/${boardId}`)).json()) as { data: { dashboard: { widgets: { title: string; layout: { x: number; y: number } }[] } } };
+    const savedBoard = (await (await fetch(`${server.url}/api/v1/dashboards/${boardId}`)).json()) as { data: { dashboard: { widgets: { title: string; layout: { x: number; y: number; w: number; h: number } }[] } } };
     expect(savedBoard.data.dashboard.widgets.find((w) => w.title === 'Requests')!.layout).toMatchObject({ x: 6, y: 0 });
+    expect(savedBoard.data.dashboard.widgets.find((w) => w.title === 'Queue depth')!.layout).toMatchObject({ x: 0, y: 0, w: 6, h: 12 });
 
     const downloading = page.waitForEvent('download');
     await page.click('button:has-text("HTML report")');
