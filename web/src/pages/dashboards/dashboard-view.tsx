@@ -52,7 +52,15 @@ export function DashboardView({ id }: { id: string }) {
     }
   }, [from, to, newest]);
 
-  if (doc.error) return <section className="page"><h1>Dashboard</h1><ErrorBox message={doc.error} onRetry={doc.reload} /></section>;
+  if (doc.error) {
+    return (
+      <section className="page">
+        <h1>Dashboard</h1>
+        <ErrorBox message={doc.error} onRetry={doc.reload} />
+        <p><a href="/dashboards" onClick={(e) => { e.preventDefault(); navigate('/dashboards'); }}>All dashboards</a></p>
+      </section>
+    );
+  }
   if (!saved || !spec) return <Loading />;
   const dirty = draft !== undefined;
   const change = (next: DashboardSpec) => { setDraft({ base: draft?.base ?? saved.version, spec: next }); };
