@@ -404,6 +404,16 @@ describe('web app in Chromium', () => {
     const second = await theme();
     expect(second).toBe(first === 'dark' ? 'light' : 'dark');
     await screenshot(page, `explore-phone-${second!}`);
+    // Every page fits a phone's width (wide tables and charts scroll inside their box, not the page).
+    for (const [name, path, ready] of [
+      ['dashboard', '/dashboards/system-overview', '.widget'], ['logs', '/logs', '.log-row'], ['traces', '/traces', '.trace-list'],
+      ['errors', '/errors?status=all', '.issue-list'], ['analytics', '/analytics?tab=funnel', '.funnel'], ['alerts', '/alerts?tab=silences', '.silence-form'],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForSelector(ready);
+      await screenshot(page, `phone-${name}`);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(390);
+    }
     expect(problems()).toEqual([]);
   });
 });

@@ -113,19 +113,28 @@ function DashboardGrid({ spec, editMode, widgets, range, onChange, onEdit }: {
   spec: DashboardSpec; editMode: boolean; widgets: Record<string, WidgetData>; range: [number, number] | undefined;
   onChange: (s: DashboardSpec) => void; onEdit: (w: Widget) => void;
 }) {
-  const { width, containerRef, mounted } = useContainerWidth();
-  const layout: Layout = spec.widgets.map((w) => ({ i: w.id, ...w.layout, static: !editMode }));
+  const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
+  const narrow = width < 700;
+  // On a narrow screen the widgets stack in one column, in reading order (top to bottom, left to right).
+  let y = 0;
+  const layout: Layout = narrow
+    ? [...spec.widgets].sort((a, b) => a.layout.y - b.layout.y || a.layout.x - b.layout.x).map((w) => {
+      const item = { i: w.id, x: 0, y, w: 1, h: w.layout.h, static: true };
+      y += w.layout.h;
+      return item;
+    })
+    : spec.widgets.map((w) => ({ i: w.id, ...w.layout, static: !editMode }));
   return (
     <div ref={containerRef}>
       {mounted && (
         <ReactGridLayout
           layout={layout}
           width={width}
-          gridConfig={{ cols: width < 700 ? 1 : 12, rowHeight: 30, containerPadding: [0, 0] }}
+          gridConfig={{ cols: narrow ? 1 : 12, rowHeight: 30, containerPadding: [0, 0] }}
           dragConfig={{ enabled: editMode, handle: '.widget-title' }}
           resizeConfig={{ enabled: editMode }}
           onLayoutChange={(next) => {
-            if (!editMode || width < 700) return;
+            if (!editMode || narrow) return;
             const moved = spec.widgets.map((w) => {
               const l = next.find((x) => x.i === w.id);
               return l && (l.x !== w.layout.x || l.y !== w.layout.y || l.w !== w.layout.w || l.h !== w.layout.h) ? { ...w, layout: { x: l.x, y: l.y, w: l.w, h: l.h } } : w;

@@ -36,7 +36,7 @@ export function LogRow({ record: r, open, onToggle }: { record: LogRecord; open:
   return (
     <div>
       <div className="log-row" role="button" tabIndex={0} aria-expanded={open} onClick={onToggle} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(); } }}>
-        <span className="muted">{logTime(r.timeUnixNano)}</span>
+        <span className="muted"><span className="date">{logTime(r.timeUnixNano).slice(0, 11)}</span>{logTime(r.timeUnixNano).slice(11)}</span>
         <span className={sevClass(r.severityText)}>{r.severityText || '—'}</span>
         <span className="svc-col">{r.serviceName}</span>
         <span className="body">{r.body}</span>
