@@ -309,7 +309,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     defaultTenant: config.server.defaultTenant,
     logger: log,
     webRoot: fileURLToPath(new URL('../dist/web/', import.meta.url)),
-    live: liveSessions({ app: () => app, store: storage, now, onCount: (n) => { telemetry.liveClients.set(n); } }),
+    live: liveSessions({ app: () => app, store: storage, now, onCount: (n, e) => { telemetry.liveClients.set(n); telemetry.liveEvaluations.set(e); } }),
     observe: (route, method, code, seconds) => { telemetry.httpDuration.observe({ route, method, code: String(code) }, seconds); },
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardsStorage } from '../storage/interface.js';
-import { LiveSession, type CallResult } from '../dashboards/live.js';
+import { LiveSession, resolveTime } from '../dashboards/live.js';
+import { LiveEvaluations, type CallResult } from '../dashboards/live-evaluations.js';
 import type { DashboardSpec } from '../dashboards/spec.js';
 import type { WidgetRequest } from '../dashboards/widget-request.js';
 
@@ -11,7 +12,11 @@ export type LiveOpener = (tenant: string, send: (text: string) => void) => { rec
  * Live dashboard sessions whose widgets are answered by this server's own routes (in-process
  * `inject`, so tenancy, limits and errors are the HTTP API's), counting open clients.
  */
-export function liveSessions(o: { app: () => FastifyInstance; store: DashboardsStorage; now: () => number; onCount: (open: number) => void }): LiveOpener {
+export function liveSessions(o: {
+  app: () => FastifyInstance; store: DashboardsStorage; now: () => number;
+  /** Open connections, distinct widget evaluations running. */
+  onCount: (open: number, evaluations: number) => void;
+}): LiveOpener {
   let open = 0;
   const call = async (tenant: string, req: WidgetRequest): Promise<CallResult> => {
     const res = await o.app().inject({
@@ -26,10 +31,11 @@ export function liveSessions(o: { app: () => FastifyInstance; store: DashboardsS
     }
     return { status: res.statusCode, body };
   };
+  const evaluations = new LiveEvaluations({ call, resolve: resolveTime, now: o.now, onCount: (n) => { o.onCount(open, n); } });
   const load = async (tenant: string, id: string) => (await o.store.dashboard(tenant, id))?.spec as DashboardSpec | undefined;
   return (tenant, send) => {
-    const session = new LiveSession({ tenant, send, call, load, now: o.now });
-    o.onCount(++open);
+    const session = new LiveSession({ tenant, send, evaluations, load });
+    o.onCount(++open, evaluations.size);
     let closed = false;
     return {
       receive: (text) => session.receive(text),
@@ -37,7 +43,7 @@ export function liveSessions(o: { app: () => FastifyInstance; store: DashboardsS
         if (closed) return;
         closed = true;
         session.close();
-        o.onCount(--open);
+        o.onCount(--open, evaluations.size);
       },
     };
   };

@@ -19,7 +19,9 @@ async function connect(): Promise<{ ws: WebSocket; got: Message[] }> {
 }
 
 const push = (value: number) => fetch(`${server.url}/api/v1/import`, { method: 'POST', body: JSON.stringify({ metric: { __name__: 'live_queue_depth' }, values: [value], timestamps: [Date.now()] }) });
-const liveClients = async () => Number(/^allseer_live_clients (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+const gauge = (name: string) => async () => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+const liveClients = gauge('allseer_live_clients');
+const liveEvaluations = gauge('allseer_live_evaluations');
 
 describe('live dashboards over WebSocket', () => {
   it('sends each widget\'s data, then only when it changed, and forgets clients that leave', async () => {
@@ -47,6 +49,26 @@ describe('live dashboards over WebSocket', () => {
 
     ws.close();
     await eventually(liveClients, (n) => n === 0, 'the closed client to be dropped');
+  });
+
+  it('shares one evaluation between clients watching the same widget, and stops it when the last one leaves', async () => {
+    const spec = { title: 'Shared', refresh: '1s', widgets: [
+      { id: 'a', type: 'stat', title: 'A', layout: { x: 0, y: 0, w: 3, h: 3 }, query: { kind: 'promql', expr: 'sum(live_queue_depth)' } },
+    ] };
+    const first = await connect();
+    first.ws.send(JSON.stringify({ type: 'subscribe', spec, from: 'now-1h', to: 'now' }));
+    await eventually(() => Promise.resolve(first.got.filter((m) => m.type === 'data').length), (n) => n === 1, 'the first client\'s data');
+    // A second client on another dashboard with the same query gets the latest result at once, from the same evaluation.
+    const second = await connect();
+    second.ws.send(JSON.stringify({ type: 'subscribe', spec: { ...spec, title: 'Other', widgets: [{ ...spec.widgets[0], id: 'b', title: 'B' }] }, from: 'now-1h', to: 'now' }));
+    await eventually(() => Promise.resolve(second.got.filter((m) => m.type === 'data').length), (n) => n === 1, 'the second client\'s data', { timeoutMs: 500 });
+    expect(second.got.find((m) => m.type === 'data')!.widget).toBe('b');
+    expect(await liveEvaluations()).toBe(1);
+    first.ws.close();
+    await eventually(liveClients, (n) => n === 1, 'one client left');
+    expect(await liveEvaluations()).toBe(1);
+    second.ws.close();
+    await eventually(liveEvaluations, (n) => n === 0, 'the evaluation to stop');
   });
 
   it('answers bad subscriptions with an error naming the problem', async () => {

@@ -25,6 +25,7 @@ export function createTelemetry() {
     seriesCache: new Gauge({ name: 'allseer_series_cache_entries', help: 'Series known to the ingest cache.', ...reg }),
     httpDuration: new Histogram({ name: 'allseer_http_request_duration_seconds', help: 'HTTP request durations by route, method and status.', labelNames: ['route', 'method', 'code'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], ...reg }),
     liveClients: new Gauge({ name: 'allseer_live_clients', help: 'Open live dashboard connections (WebSocket).', ...reg }),
+    liveEvaluations: new Gauge({ name: 'allseer_live_evaluations', help: 'Distinct widget evaluations the live connections share.', ...reg }),
     scrapes: new Counter({ name: 'allseer_scrapes_total', help: 'Scrapes by job and result.', labelNames: ['job', 'result'], ...reg }),
   };
 }
