@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import type { KeyboardEvent, ReactElement } from 'react';
 import { useUrlState } from '../lib/router';
 
 export interface Tab { id: string; title: string }
@@ -15,9 +15,18 @@ export function usePageTabs(tabs: readonly Tab[], clear: (keys: string[]) => str
     const cleared = Object.fromEntries(clear([...url.keys()]).map((k) => [k, '']));
     setUrl({ ...cleared, tab: id === first ? '' : id }, true);
   };
+  // Arrow keys move between tabs, as WAI-ARIA's tab pattern has it; only the selected tab is in the Tab order.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = tabs.findIndex((t) => t.id === tab);
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    select(next.id);
+    const buttons = e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]');
+    buttons[tabs.indexOf(next)]?.focus();
+  };
   const bar = (
-    <div className="tabs page-tabs" role="tablist">
-      {tabs.map((t) => <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => { select(t.id); }}>{t.title}</button>)}
+    <div className="tabs page-tabs" role="tablist" onKeyDown={onKeyDown}>
+      {tabs.map((t) => <button key={t.id} type="button" role="tab" tabIndex={tab === t.id ? 0 : -1} aria-selected={tab === t.id} onClick={() => { select(t.id); }}>{t.title}</button>)}
     </div>
   );
   return { tab, bar };
