@@ -27,8 +27,14 @@ kpis:
     description: signups per day
 `);
   const day = 86_400_000;
-  const today = Math.floor(Date.now() / day) * day;
-  const batch = [[-1, 'a'], [-1, 'b'], [-1, 'c'], [-1, 'd'], [0, 'e']].map(([d, id]) => ({ event: 'signup', distinct_id: id, timestamp: new Date(today + (d as number) * day + 3_600_000).toISOString() }));
+  // "Today" must stay today while the tests run: close to midnight, wait for the new day first.
+  const toMidnight = day - (Date.now() % day);
+  if (toMidnight < 60_000) await new Promise((r) => setTimeout(r, toMidnight + 1000));
+  const now = Date.now();
+  const today = Math.floor(now / day) * day;
+  // Today's event is in the past even just after midnight; yesterday's at 01:00.
+  const at = (d: number) => (d === 0 ? Math.max(today, Math.min(now - 60_000, today + 3_600_000)) : today + d * day + 3_600_000);
+  const batch = [[-1, 'a'], [-1, 'b'], [-1, 'c'], [-1, 'd'], [0, 'e']].map(([d, id]) => ({ event: 'signup', distinct_id: id, timestamp: new Date(at(d as number)).toISOString() }));
   expect((await fetch(`${server.url}/batch`, { method: 'POST', body: JSON.stringify({ api_key: 'phc_bad', batch }) })).status).toBe(401);
   expect((await fetch(`${server.url}/v1/track`, { method: 'POST', body: JSON.stringify({ userId: 'x', event: 'e' }) })).status).toBe(401);
   expect((await fetch(`${server.url}/v1/track`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('phc_good:').toString('base64')}` }, body: JSON.stringify({ userId: 'x', event: 'e' }) })).status).toBe(200);
