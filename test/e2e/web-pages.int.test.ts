@@ -102,6 +102,16 @@ describe('web app in Chromium', () => {
     await typeQuery(page, 'e2e_req');
     await page.waitForSelector('.cm-tooltip-autocomplete >> text=e2e_requests_total');
     await page.keyboard.press('Escape');
+    // Label names and values of that metric, and functions, complete too.
+    await typeQuery(page, 'e2e_requests_total{co');
+    await page.waitForSelector('.cm-tooltip-autocomplete >> text=code');
+    await page.keyboard.press('Escape');
+    await typeQuery(page, 'e2e_requests_total{code="');
+    await page.waitForSelector('.cm-tooltip-autocomplete >> text=500');
+    await page.keyboard.press('Escape');
+    await typeQuery(page, 'histogram_qu');
+    await page.waitForSelector('.cm-tooltip-autocomplete >> text=histogram_quantile');
+    await page.keyboard.press('Escape');
     await typeQuery(page, 'sum by (code) (rate(e2e_requests_total[5m]))');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.chart canvas');
