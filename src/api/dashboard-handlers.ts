@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DashboardsStorage } from '../storage/interface.js';
+import type { DashboardsStorage, DashboardVersion } from '../storage/interface.js';
 import { fromGrafana } from '../dashboards/grafana.js';
 import { dashboardProblems, type DashboardSpec } from '../dashboards/spec.js';
 import { SEED_DASHBOARDS } from '../dashboards/seeds.js';
@@ -13,6 +13,19 @@ const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export function dashboardId(title: string): string {
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
   return `${slug || 'dashboard'}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Saves a version and reads it back: when another server saved the same version number at the
+ * same moment, storage kept theirs (the insert is deduplicated by id and version) and this save
+ * is refused with CONFLICT.
+ */
+async function saveChecked(store: DashboardsStorage, tenant: string, v: DashboardVersion): Promise<void> {
+  await store.saveDashboard(tenant, v);
+  const kept = await store.dashboard(tenant, v.id, v.version);
+  if (!kept || kept.deleted !== v.deleted || JSON.stringify(kept.spec) !== JSON.stringify(v.spec)) {
+    throw new ApiError('CONFLICT', `dashboard ${v.id} version ${v.version} was saved by someone else at the same moment: load it again and save on top of it`, { version: v.version });
+  }
 }
 
 function validSpec(body: unknown): DashboardSpec {
@@ -43,7 +56,7 @@ export function dashboardHandlers(d: { store: DashboardsStorage; now: () => numb
     if (await d.store.dashboard(tenant, id)) throw new ApiError('CONFLICT', `dashboard ${id} exists`);
     const latest = (await d.store.dashboardVersions(tenant, id))[0];
     const version = (latest?.version ?? 0) + 1;
-    await d.store.saveDashboard(tenant, { id, version, title: spec.title, spec, updatedAt: d.now(), deleted: false });
+    await saveChecked(d.store, tenant, { id, version, title: spec.title, spec, updatedAt: d.now(), deleted: false });
     return { id, version };
   });
 
@@ -84,7 +97,7 @@ export function dashboardHandlers(d: { store: DashboardsStorage; now: () => numb
         if (!current) throw new ApiError('NOT_FOUND', `dashboard ${id} not found`);
         if (current.version !== base) throw new ApiError('CONFLICT', `dashboard ${id} is at version ${current.version}, not ${base}: it was saved since you loaded it`, { version: current.version });
         const version = current.version + 1;
-        await d.store.saveDashboard(req.tenant, { id, version, title: spec.title, spec, updatedAt: d.now(), deleted: false });
+        await saveChecked(d.store, req.tenant, { id, version, title: spec.title, spec, updatedAt: d.now(), deleted: false });
         return { id, version };
       }));
     },
@@ -95,7 +108,7 @@ export function dashboardHandlers(d: { store: DashboardsStorage; now: () => numb
       return ok(await serial(async () => {
         const current = await d.store.dashboard(req.tenant, id);
         if (!current) throw new ApiError('NOT_FOUND', `dashboard ${id} not found`);
-        await d.store.saveDashboard(req.tenant, { ...current, version: current.version + 1, updatedAt: d.now(), deleted: true });
+        await saveChecked(d.store, req.tenant, { ...current, version: current.version + 1, updatedAt: d.now(), deleted: true });
         return { id, version: current.version + 1 };
       }));
     },

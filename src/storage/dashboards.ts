@@ -18,6 +18,6 @@ export interface DashboardsStorage {
   dashboard(tenant: string, id: string, version?: number): Promise<DashboardVersion | undefined>;
   /** Every version of a dashboard, newest first, without specs. */
   dashboardVersions(tenant: string, id: string): Promise<Omit<DashboardVersion, 'spec'>[]>;
-  /** Stores a version (the caller numbers it). */
+  /** Stores a version (the caller numbers it); a second version of the same number is dropped, not stored. */
   saveDashboard(tenant: string, v: DashboardVersion): Promise<void>;
 }

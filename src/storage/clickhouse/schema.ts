@@ -330,7 +330,11 @@ export function errorIssuesTable(): TableDef {
   };
 }
 
-/** Saved dashboards, one row per version (kept: the history is the table). Small; not sharded. */
+/**
+ * Saved dashboards, one row per version (kept: the history is the table). Small; not sharded.
+ * An insert of a version that exists is dropped by its deduplication token (id and version), so
+ * of two servers saving the same version at once only the first is kept.
+ */
 export function dashboardsTable(): TableDef {
   return {
     name: 'dashboards',
@@ -344,7 +348,7 @@ export function dashboardsTable(): TableDef {
   UpdatedAt DateTime64(3)`,
     engine: 'MergeTree',
     orderBy: sql`(tenant, Id, Version)`,
-    settings: sql`index_granularity = 256`,
+    settings: sql`non_replicated_deduplication_window = 1000, index_granularity = 256`,
   };
 }
 
