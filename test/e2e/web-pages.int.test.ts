@@ -99,19 +99,12 @@ describe('web app in Chromium', () => {
   it('Explore: completes metric names, runs a query into a chart and a table, and shows the server\'s error for a bad query', async () => {
     const { page, problems } = await openPage(browser);
     await page.goto(`${server.url}/explore`);
-    await typeQuery(page, 'e2e_req');
-    await page.waitForSelector('.cm-tooltip-autocomplete >> text=e2e_requests_total');
-    await page.keyboard.press('Escape');
-    // Label names and values of that metric, and functions, complete too.
-    await typeQuery(page, 'e2e_requests_total{co');
-    await page.waitForSelector('.cm-tooltip-autocomplete >> text=code');
-    await page.keyboard.press('Escape');
-    await typeQuery(page, 'e2e_requests_total{code="');
-    await page.waitForSelector('.cm-tooltip-autocomplete >> text=500');
-    await page.keyboard.press('Escape');
-    await typeQuery(page, 'histogram_qu');
-    await page.waitForSelector('.cm-tooltip-autocomplete >> text=histogram_quantile');
-    await page.keyboard.press('Escape');
+    // Metric names, label names and values of that metric, and functions complete.
+    for (const [typed, offered] of [['e2e_req', 'e2e_requests_total'], ['e2e_requests_total{co', 'code'], ['e2e_requests_total{code="', '500'], ['histogram_qu', 'histogram_quantile']]) {
+      await typeQuery(page, typed);
+      await page.waitForSelector(`.cm-tooltip-autocomplete >> text=${offered}`);
+      await page.keyboard.press('Escape');
+    }
     await typeQuery(page, 'sum by (code) (rate(e2e_requests_total[5m]))');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.chart canvas');
