@@ -100,7 +100,7 @@ describe('web app in Chromium', () => {
     const { page, problems } = await openPage(browser);
     await page.goto(`${server.url}/explore`);
     // Metric names, label names and values of that metric, and functions complete.
-    for (const [typed, offered] of [['e2e_req', 'e2e_requests_total'], ['e2e_requests_total{co', 'code'], ['e2e_requests_total{code="', '500'], ['histogram_qu', 'histogram_quantile']]) {
+    for (const [typed, offered] of [['e2e_req', 'e2e_requests_total'], ['e2e_requests_total{co', 'code'], ['e2e_requests_total{code="', '500'], ['histogram_qu', 'histogram_quantile']] as const) {
       await typeQuery(page, typed);
       await page.waitForSelector(`.cm-tooltip-autocomplete >> text=${offered}`);
       await page.keyboard.press('Escape');
