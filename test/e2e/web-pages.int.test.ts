@@ -111,6 +111,21 @@ describe('web app in Chromium', () => {
     const legend = await page.locator('.legend button').allTextContents();
     expect(legend.sort()).toEqual(['{code="200"}', '{code="500"}']);
     expect(new URL(page.url()).searchParams.get('expr')).toBe('sum by (code) (rate(e2e_requests_total[5m]))');
+    // Dragging across the chart zooms into that span (absolute times in the URL).
+    const plot = (await page.locator('.chart .u-over').boundingBox())!;
+    await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(plot.x + plot.width * 0.75, plot.y + plot.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/from=\d+/);
+    const zoomed = new URL(page.url()).searchParams;
+    const span = Number(zoomed.get('to')) - Number(zoomed.get('from'));
+    expect(span).toBeGreaterThan(600);
+    expect(span).toBeLessThan(1200);
+    // Back returns to the last hour (the zoom was a history entry).
+    await page.goBack();
+    await page.waitForURL((u) => !u.searchParams.has('from'));
+    await page.waitForSelector('.chart canvas');
     await page.click('.legend button >> text={code="500"}');
     expect(await page.getAttribute('.legend button >> text={code="500"}', 'aria-pressed')).toBe('false');
     await screenshot(page, 'explore-graph');
