@@ -49,6 +49,7 @@ import { Dispatcher } from './alertmanager/dispatch.js';
 import { loadAmConfigFile, type AmConfig } from './alertmanager/config.js';
 import { ScrapeManager } from './scrape/manager.js';
 import { selfScrapeJob } from './scrape/self-job.js';
+import { every } from './util/periodic.js';
 import type { MetricsStorage } from './storage/interface.js';
 import { openStorage } from './storage/open.js';
 import { createLogger } from './telemetry/logger.js';
@@ -148,11 +149,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const spanMetrics = new SpanMetrics();
   const errorMetrics = new ErrorMetrics();
   const regressions = new RegressionWatch();
-  for (const i of await storage.issues(config.server.defaultTenant, { range: { start: 0, end: Date.now() }, status: 'resolved', sort: 'last_seen', limit: 100_000 })) {
-    regressions.status(config.server.defaultTenant, i.project, i.fingerprint, 'resolved', Date.now());
+  for (const i of await storage.issues(tenant, { range: { start: 0, end: now() }, status: 'resolved', sort: 'last_seen', limit: 100_000 })) {
+    regressions.status(tenant, i.project, i.fingerprint, 'resolved', now());
   }
-  /** Writes cumulative counters (span and error metrics) as samples at the current time. */
-  const writeCounters = async (sets: SpanMetricSamples) => {
+  /** Writes cumulative counters (span and error metrics, KPI values) as samples at the current time. */
+  const writeCounters = async (protocol: 'span_metrics' | 'error_metrics' | 'kpi', sets: SpanMetricSamples) => {
     const t = now();
     for (const [tenant, samples] of sets) {
       const session = ingest.session(tenant);
@@ -160,7 +161,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
         const state = session.series(`counters\u0002${JSON.stringify(s.labels)}`, () => s.labels, 1);
         if (state) session.sample(state, t, s.value, false);
       }
-      await ingest.commit('span_metrics', session);
+      await ingest.commit(protocol, session);
     }
   };
   const otlp = new OtlpIngest({
@@ -316,32 +317,23 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (config.server.selfScrapeIntervalMs > 0) scraper.addJob(selfScrapeJob(app.server.address(), config.server.selfScrapeIntervalMs));
   scraper.start();
   rules.start();
-  let dispatching = Promise.resolve();
-  const dispatchTimer = setInterval(() => {
-    dispatching = dispatching.then(async () => {
+  const warn = (what: string) => (err: Error) => { log.warn({ err: err.message }, what); };
+  const periodic = [
+    every(1000, async () => {
       await dispatcher.tick(now());
       await history.flush();
-    }).catch((err: unknown) => { log.error({ err: (err as Error).message }, 'dispatch failed'); });
-  }, 1000);
-  // Event KPIs: their current value as a series, for the KPI alerting rules.
-  let kpiRun = Promise.resolve();
-  const kpiTimer = setInterval(() => {
-    kpiRun = kpiRun.then(async () => {
+    }, (err) => { log.error({ err: err.message }, 'dispatch failed'); }),
+    // Event KPIs: their current value as a series, for the KPI alerting rules.
+    every(config.analytics.kpiIntervalMs, async () => {
       const samples = await eventKpiSamples(storage, tenant, thresholds.kpis(), now());
-      if (samples.length > 0) await writeCounters(new Map([[tenant, samples]]));
-    }).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'event KPI values not written'); });
-  }, config.analytics.kpiIntervalMs);
-  let errorMetricsRun = Promise.resolve();
-  const errorMetricsTimer = setInterval(() => {
-    errorMetricsRun = errorMetricsRun.then(async () => {
-      await writeCounters(errorMetrics.samples());
-      await writeCounters(regressions.samples());
-    }).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'error metrics not written'); });
-  }, config.errors.metricsIntervalMs);
-  let spanMetricsRun = Promise.resolve();
-  const spanMetricsTimer = setInterval(() => {
-    spanMetricsRun = spanMetricsRun.then(() => writeCounters(spanMetrics.samples())).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'span metrics not written'); });
-  }, config.spanMetricsIntervalMs);
+      if (samples.length > 0) await writeCounters('kpi', new Map([[tenant, samples]]));
+    }, warn('event KPI values not written')),
+    every(config.errors.metricsIntervalMs, async () => {
+      await writeCounters('error_metrics', errorMetrics.samples());
+      await writeCounters('error_metrics', regressions.samples());
+    }, warn('error metrics not written')),
+    every(config.spanMetricsIntervalMs, () => writeCounters('span_metrics', spanMetrics.samples()), warn('span metrics not written')),
+  ];
   ready = true;
   log.info({ address, storage: config.storage.mode, dataDir: config.storage.dataDir }, 'allseer listening');
 
@@ -352,14 +344,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await app.close();
     await scraper.stop();
     await rules.stop();
-    clearInterval(dispatchTimer);
-    clearInterval(spanMetricsTimer);
-    clearInterval(errorMetricsTimer);
-    clearInterval(kpiTimer);
-    await kpiRun;
-    await spanMetricsRun;
-    await errorMetricsRun;
-    await dispatching;
+    for (const p of periodic) await p.stop();
     await history.flush();
     await wal.close();
     await pool?.close();
@@ -370,7 +355,6 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   return { address, stop, reload };
 }
 
-/** KPI reports evaluate PromQL through this function: a range query, its series summed per step. */
 async function main(): Promise<void> {
   let log: Logger;
   let running: Running;

@@ -5,7 +5,7 @@ import type { DecodeCounts } from './remote-write/decode-v1.js';
 import type { SeriesCache } from './series-cache.js';
 import type { IngestSink } from './sink.js';
 
-export type Protocol = 'remote_write' | 'text' | 'json' | 'scrape' | 'rules' | 'otlp' | 'span_metrics';
+export type Protocol = 'remote_write' | 'text' | 'json' | 'scrape' | 'rules' | 'otlp' | 'span_metrics' | 'error_metrics' | 'kpi';
 
 /** Decodes a body (in a worker pool or in process); throws ApiError for bad input. */
 export type DecodeFn = (req: DecodeRequest) => Promise<DecodeResult>;

@@ -1,6 +1,7 @@
 import type { AgentStats, AiReader, ModelStats, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
-import { database, ident, param, render, sql, type Fragment } from './sql.js';
+import { jsonRows } from './json-rows.js';
+import { database, ident, param, sql, type Fragment } from './sql.js';
 
 /**
  * AI agent and model monitoring over product events and spans alike: model calls are
@@ -13,9 +14,8 @@ import { database, ident, param, render, sql, type Fragment } from './sql.js';
 export class AiRead implements AiReader {
   constructor(private readonly conn: ChConnection, private readonly db: string) {}
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   private where(tenant: string, range: TimeRange): Fragment {

@@ -1,7 +1,8 @@
 import type { AlertEvent, AlertEventQuery, AlertHistoryStorage, NotificationAttempt, NotificationQuery } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { matcherSetsCondition } from './matchers.js';
-import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, join, param, sql, type Fragment } from './sql.js';
 
 const EVENT_COLUMNS = ['tenant', 'unix_milli', 'rule', 'rule_group', 'fingerprint', 'labels', 'state', 'previous', 'value', 'active_at', 'source'] as const;
 const EVENT_STRUCTURE = 'tenant String, unix_milli Int64, rule String, rule_group String, fingerprint String, labels Map(String, String), state String, previous String, value Float64, active_at Int64, source String';
@@ -79,8 +80,7 @@ export class AlertHistory implements AlertHistoryStorage {
     ];
   }
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 }

@@ -1,7 +1,8 @@
 import type { AnalyticsReader, FunnelQuery, FunnelResult, Interval, JourneyStep, PropertyFilter, RetentionQuery, TrendQuery } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { all } from './event-filters.js';
-import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, join, param, sql, type Fragment } from './sql.js';
 
 /** A property's value as text: `Properties` JSON, nested keys split at `.`. */
 function prop(key: string): Fragment {
@@ -45,9 +46,8 @@ function bucket(interval: Interval | 'day', t: Fragment): Fragment {
 export class AnalyticsRead implements AnalyticsReader {
   constructor(private readonly conn: ChConnection, private readonly db: string) {}
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   /** Whether any distinct id of the tenant was merged into another person (else no join is needed). */

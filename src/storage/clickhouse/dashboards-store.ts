@@ -1,7 +1,8 @@
 import type { DashboardsStorage, DashboardVersion } from '../interface.js';
 import { ByteWriter } from '../byte-writer.js';
 import type { ChConnection } from './connection.js';
-import { database, ident, param, render, sql, type Fragment } from './sql.js';
+import { jsonRows } from './json-rows.js';
+import { database, ident, param, sql, type Fragment } from './sql.js';
 
 const COLUMNS = ['tenant', 'Id', 'Version', 'Title', 'Spec', 'Deleted', 'UpdatedAt'];
 const STRUCTURE = 'tenant String, Id String, Version UInt32, Title String, Spec String, Deleted UInt8, UpdatedAt DateTime64(3)';
@@ -21,9 +22,8 @@ export class DashboardsStore implements DashboardsStorage {
     return sql`${database(this.db)}.${ident('dashboards')}`;
   }
 
-  private async rows<T = Row>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T = Row>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   async dashboards(tenant: string): Promise<Omit<DashboardVersion, 'spec'>[]> {

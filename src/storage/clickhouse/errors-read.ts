@@ -1,8 +1,9 @@
 import type { ErrorEventRecord, ErrorsStorage, IssueQuery, IssueSummary, TimeRange } from '../interface.js';
 import { ByteWriter } from '../byte-writer.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { all } from './event-filters.js';
-import { database, ident, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, param, sql, type Fragment } from './sql.js';
 
 /**
  * Issues over `error_events` (one per project and fingerprint, first and last seen over all
@@ -16,9 +17,8 @@ export class ErrorsRead implements ErrorsStorage {
     return sql`${database(this.db)}.${ident(name)}`;
   }
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   async issues(tenant: string, q: IssueQuery): Promise<IssueSummary[]> {

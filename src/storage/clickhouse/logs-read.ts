@@ -1,7 +1,8 @@
 import type { LogCursor, LogQuery, LogRecord, LogsReader } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { all, attributeCondition, timeCondition, tokens } from './event-filters.js';
-import { database, ident, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, param, sql, type Fragment } from './sql.js';
 
 /** The span a service-and-severity search reads first (the sorting key's five-minute buckets). */
 const RECENT_MS = 5 * 60_000;
@@ -43,9 +44,8 @@ export class LogsRead implements LogsReader {
     return all(c);
   }
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   /**

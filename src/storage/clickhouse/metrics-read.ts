@@ -1,5 +1,6 @@
 import type { LabelMatcher, Labels, MetricMetadata, SeriesSamples, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { parseJsonRows } from './json-rows.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { readNativeColumns } from './native-columns.js';
@@ -139,13 +140,6 @@ function toLabels(r: SeriesRow): Labels {
   const labels: Record<string, string> = { __name__: r.metric_name };
   for (const k of Object.keys(r.labels).sort()) labels[k] = r.labels[k]!;
   return labels;
-}
-
-function parseJsonRows<T>(buf: Buffer): T[] {
-  const text = buf.toString('utf8');
-  const out: T[] = [];
-  for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as T);
-  return out;
 }
 
 function lines(buf: Buffer, key: string): string[] {

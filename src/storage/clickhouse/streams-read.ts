@@ -1,7 +1,8 @@
 import type { LogStreamsReader, StreamLine, StreamSelection, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { all, timeCondition, tokens } from './event-filters.js';
-import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, join, param, sql, type Fragment } from './sql.js';
 
 /** The stream labels of a row: resource attributes with keys made label-safe, plus `service_name`. */
 const LABELS = sql`mapUpdate(mapApply((k, v) -> (replaceRegexpAll(k, '[^a-zA-Z0-9_]', '_'), v), ${ident('ResourceAttributes')}), map('service_name', ${ident('ServiceName')}))`;
@@ -22,9 +23,8 @@ export class StreamsRead implements LogStreamsReader {
     return sql`${database(this.db)}.${ident('logs')}`;
   }
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   private where(tenant: string, sel: StreamSelection): Fragment {

@@ -1,7 +1,8 @@
 import type { SpanRecord, TimeRange, TraceQuery, TracesReader, TraceSummary } from '../interface.js';
 import type { ChConnection } from './connection.js';
+import { jsonRows } from './json-rows.js';
 import { all, attributeCondition, timeCondition } from './event-filters.js';
-import { database, ident, param, render, sql, type Fragment } from './sql.js';
+import { database, ident, param, sql, type Fragment } from './sql.js';
 
 interface SpanRow {
   TraceId: string;
@@ -39,9 +40,8 @@ export class TracesRead implements TracesReader {
     return sql`${database(this.db)}.${ident(name)}`;
   }
 
-  private async rows<T>(q: Fragment): Promise<T[]> {
-    const out = (await this.conn.query(render(q), 'JSONEachRow')).toString('utf8');
-    return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  private rows<T>(q: Fragment): Promise<T[]> {
+    return jsonRows<T>(this.conn, q);
   }
 
   async trace(tenant: string, traceId: string): Promise<SpanRecord[]> {
