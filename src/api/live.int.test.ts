@@ -71,6 +71,15 @@ describe('live dashboards over WebSocket', () => {
     await eventually(liveEvaluations, (n) => n === 0, 'the evaluation to stop');
   });
 
+  it('refuses a connection with a malformed tenant instead of serving the default tenant', async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/live`, { headers: { 'X-Scope-OrgID': 'not a tenant!' } });
+    const got: string[] = [];
+    ws.on('message', (d: Buffer) => { got.push(d.toString()); });
+    const code = await new Promise<number>((resolve) => { ws.once('close', resolve); });
+    expect(code).toBe(1008);
+    expect(JSON.parse(got[0]!)).toEqual({ type: 'error', error: 'invalid tenant id in X-Scope-OrgID: must match ^[A-Za-z0-9_.-]{1,64}$' });
+  });
+
   it('answers bad subscriptions with an error naming the problem', async () => {
     const { ws, got } = await connect();
     ws.send('not json');

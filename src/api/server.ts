@@ -55,8 +55,14 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     void app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
     void app.register((instance, _o, done) => {
       instance.get('/api/v1/live', { websocket: true }, (socket, req) => {
-        const header = req.headers['x-scope-orgid'];
-        const tenant = typeof header === 'string' && TENANT.test(header) ? header : opts.defaultTenant;
+        let tenant: string;
+        try {
+          tenant = tenantOf(req, opts.defaultTenant);
+        } catch (err) {
+          socket.send(JSON.stringify({ type: 'error', error: (err as Error).message }));
+          socket.close(1008, 'invalid tenant');
+          return;
+        }
         const session = live(tenant, (text) => { if (socket.readyState === socket.OPEN) socket.send(text); });
         socket.on('message', (data: Buffer) => { session.receive(data.toString('utf8')).catch((err: unknown) => { req.log.error({ err }, 'live session failed'); }); });
         socket.on('close', () => { session.close(); });
@@ -106,9 +112,7 @@ function toApiRequest(req: FastifyRequest, defaultTenant: string): ApiRequest {
   if (contentType.startsWith('application/x-www-form-urlencoded') && body.length > 0) {
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, v);
   }
-  const header = req.headers['x-scope-orgid'];
-  const tenant = typeof header === 'string' && header !== '' ? header : defaultTenant;
-  if (!TENANT.test(tenant)) throw new ApiError('BAD_PARAMETER', `invalid tenant id in X-Scope-OrgID: must match ${TENANT.source}`);
+  const tenant = tenantOf(req, defaultTenant);
   return { tenant, params: req.params as Record<string, string>, query, headers: req.headers, body };
 }
 
@@ -126,4 +130,12 @@ function send(reply: FastifyReply, res: ApiResponse): FastifyReply {
 
 function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
   return send(reply, { status: err.status, headers: err.headers, body: err.body() });
+}
+
+/** The request's tenant: its X-Scope-OrgID header, else the default; a malformed id is a 400. */
+function tenantOf(req: FastifyRequest, defaultTenant: string): string {
+  const header = req.headers['x-scope-orgid'];
+  const tenant = typeof header === 'string' && header !== '' ? header : defaultTenant;
+  if (!TENANT.test(tenant)) throw new ApiError('BAD_PARAMETER', `invalid tenant id in X-Scope-OrgID: must match ${TENANT.source}`);
+  return tenant;
 }
