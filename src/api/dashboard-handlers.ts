@@ -53,8 +53,9 @@ export function dashboardHandlers(d: { store: DashboardsStorage; now: () => numb
     return id;
   };
   const create = (tenant: string, spec: DashboardSpec, id = dashboardId(spec.title)) => serial(async () => {
-    if (await d.store.dashboard(tenant, id)) throw new ApiError('CONFLICT', `dashboard ${id} exists`);
+    // An id can be used again after its dashboard was deleted; its versions go on counting.
     const latest = (await d.store.dashboardVersions(tenant, id))[0];
+    if (latest && !latest.deleted) throw new ApiError('CONFLICT', `dashboard ${id} exists`);
     const version = (latest?.version ?? 0) + 1;
     await saveChecked(d.store, tenant, { id, version, title: spec.title, spec, updatedAt: d.now(), deleted: false });
     return { id, version };

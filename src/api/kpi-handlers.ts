@@ -1,10 +1,10 @@
-import type { Kpi } from '../rules/kpi.js';
+import type { Bounds, Kpi } from '../rules/kpi.js';
 import { eventInterval } from '../analytics/kpi-writer.js';
 import type { AnalyticsReader } from '../storage/interface.js';
 import { parseDuration } from '../util/duration.js';
 import { ApiError } from './errors.js';
 import { jsonBody, single } from './params.js';
-import type { Bounds, ThresholdChange } from '../rules/kpi-thresholds.js';
+import type { ThresholdChange } from '../rules/kpi-thresholds.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
 
 /** A PromQL expression's value per step (summed over its series; null where it has none). */
@@ -18,15 +18,11 @@ function quantile(sorted: readonly number[], q: number): number | null {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-function outside(v: number, b: { min?: number; max?: number } | undefined): boolean {
+function outside(v: number, b: Bounds | undefined): boolean {
   return !!b && ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max));
 }
 
-/**
- * The KPI report: per configured KPI (PromQL or event metric), its value over the last `periods`
- * aggregation periods, the current value, trend (change from the first to the last period),
- * percentiles, and threshold status (`critical`, `warning`, `ok`, or `unknown` without a value).
- */
+/** One level's bounds from a request body: null (no such level) or `{min?, max?}` of finite numbers. */
 function bounds(v: unknown, level: string): Bounds | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== 'object' || Array.isArray(v)) throw new ApiError('BAD_JSON', `"${level}" is null or {"min"?: number, "max"?: number}`);
@@ -38,6 +34,12 @@ function bounds(v: unknown, level: string): Bounds | null {
   return { ...(typeof min === 'number' ? { min } : {}), ...(typeof max === 'number' ? { max } : {}) };
 }
 
+/**
+ * The KPI report: per configured KPI (PromQL or event metric), its value over the last `periods`
+ * aggregation periods, the current value, trend (change from the first to the last period),
+ * percentiles, and threshold status (`critical`, `warning`, `ok`, or `unknown` without a value);
+ * and changes to a KPI's thresholds.
+ */
 export function kpiHandlers(d: {
   kpis: () => readonly Kpi[]; query: KpiQueryFn; analytics: AnalyticsReader; now: () => number;
   /** Changes a KPI's thresholds (throws with the reason when invalid) and applies them to the rules. */

@@ -1,7 +1,6 @@
 import { readJson, writeJson } from '../util/json-file.js';
-import { kpiGroup, type Kpi } from './kpi.js';
+import { kpiGroup, type Bounds, type Kpi } from './kpi.js';
 
-export type Bounds = { min?: number; max?: number };
 export interface ThresholdChange { warning: Bounds | null; critical: Bounds | null }
 
 /**

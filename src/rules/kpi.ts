@@ -5,6 +5,9 @@ import { parseDuration } from '../util/duration.js';
 import type { AlertingRule, RuleGroup } from './rule-file.js';
 
 /** A KPI threshold as configured (`kpis:` in the config file). */
+/** A threshold level: the KPI is outside it below `min` or above `max`. */
+export interface Bounds { min?: number; max?: number }
+
 export interface Kpi {
   name: string;
   /** PromQL; '' when the KPI is an event metric (`event`), which is reported but not alerted on. */
@@ -12,8 +15,8 @@ export interface Kpi {
   event?: { name: string; measure: string; property?: string };
   unit?: string;
   period?: string;
-  warning?: { min?: number; max?: number };
-  critical?: { min?: number; max?: number };
+  warning?: Bounds;
+  critical?: Bounds;
   for: string;
   /** A duration; becomes the rules' `cooldown` annotation, which the dispatcher honours. */
   cooldown?: string;

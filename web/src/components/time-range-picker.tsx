@@ -56,6 +56,15 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
   );
 }
 
+/** Resolves a range to Unix seconds, or says why it cannot (`error`, with start and end 0). */
+export function tryResolveRange(v: TimeRangeValue): { start: number; end: number; error: string | undefined } {
+  try {
+    return { ...resolveRange(v), error: undefined };
+  } catch (err) {
+    return { start: 0, end: 0, error: (err as Error).message };
+  }
+}
+
 /** Resolves a range to Unix seconds; throws with a readable message when a time is bad. */
 export function resolveRange(v: TimeRangeValue, nowSeconds = Date.now() / 1000): { start: number; end: number } {
   return { start: resolveTime(v.from, nowSeconds), end: resolveTime(v.to, nowSeconds) };

@@ -73,3 +73,11 @@ export function formatSeconds(seconds: number): string {
 function round(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
+
+/** Local time with milliseconds of a nanosecond timestamp string. */
+export function logTime(ns: string): string {
+  const ms = Number(BigInt(ns) / 1_000_000n);
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

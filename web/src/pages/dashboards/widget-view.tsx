@@ -5,8 +5,8 @@ import { Empty } from '../../components/status';
 import { TimeSeriesChart } from '../../components/time-series-chart';
 import { toCsv } from '../../lib/export';
 import { formatValue, thresholdColor } from '../../lib/format';
+import { logTime } from '../../lib/time';
 import { alignMatrix, seriesLabel, trendSeries, type Aligned } from '../../lib/series';
-import { logTime } from '../logs/log-row';
 
 /** Grafana-style legend: `{{label}}` replaced by the series' label values. */
 function legendOf(metric: Record<string, string>, format?: string): string {

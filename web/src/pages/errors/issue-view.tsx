@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../../api/fetch';
 import type { ErrorEventRecord, IssueDetail, IssueStatus } from '../../api/types';
 import { BarChart, toBars } from '../../components/bar-chart';
+import { KeyValues } from '../../components/key-values';
 import { ErrorBox, Loading } from '../../components/status';
 import { ago } from '../../lib/relative-time';
 import { navigate } from '../../lib/router';
@@ -9,14 +10,9 @@ import { formatTime } from '../../lib/time';
 import { LevelBadge, StatusActions, issuePath } from './issue-status';
 import { Breadcrumbs, StackTrace } from './stack-trace';
 
-function KeyValues({ entries }: { entries: [string, string][] }) {
-  if (entries.length === 0) return <p className="muted small">none</p>;
-  return <dl className="kv">{entries.map(([k, v]) => <div key={k} style={{ display: 'contents' }}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>;
-}
-
 /** One event: stack trace, breadcrumbs, tags, user and release. */
 function EventDetail({ record }: { record: ErrorEventRecord }) {
-  const user = Object.entries(record.user).filter(([, v]) => v !== '');
+  const user = Object.fromEntries(Object.entries(record.user).filter(([, v]) => v !== ''));
   return (
     <div className="event-detail">
       <p className="muted small">Event <span className="mono">{record.eventId}</span> · {formatTime(record.time / 1000, true)} · release {record.release || '—'} · {record.environment || 'no environment'}</p>
@@ -24,9 +20,9 @@ function EventDetail({ record }: { record: ErrorEventRecord }) {
       <StackTrace event={record.event} />
       <Breadcrumbs event={record.event} />
       <h2>Tags</h2>
-      <KeyValues entries={Object.entries(record.tags).sort(([a], [b]) => a.localeCompare(b))} />
+      <KeyValues values={record.tags} />
       <h2>User</h2>
-      <KeyValues entries={user} />
+      <KeyValues values={user} />
     </div>
   );
 }

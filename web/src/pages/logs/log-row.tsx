@@ -1,17 +1,11 @@
 import type { LogRecord } from '../../api/types';
+import { KeyValues } from '../../components/key-values';
 import { navigate } from '../../lib/router';
+import { logTime } from '../../lib/time';
 
 /** A stable key for a record: time, ids and a body prefix (lines of one nanosecond differ in body). */
 export function recordKey(r: LogRecord): string {
   return `${r.timeUnixNano}|${r.serviceName}|${r.spanId}|${r.body.slice(0, 64)}`;
-}
-
-/** Local time with milliseconds of a nanosecond timestamp string. */
-export function logTime(ns: string): string {
-  const ms = Number(BigInt(ns) / 1_000_000n);
-  const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
 function sevClass(text: string): string {
@@ -21,22 +15,22 @@ function sevClass(text: string): string {
 }
 
 function Attributes({ title, attrs }: { title: string; attrs: Record<string, string> }) {
-  const keys = Object.keys(attrs).sort();
-  if (keys.length === 0) return null;
+  if (Object.keys(attrs).length === 0) return null;
   return (
     <>
       <h3 className="small muted">{title}</h3>
-      <dl className="kv">{keys.map((k) => <div key={k} style={{ display: 'contents' }}><dt>{k}</dt><dd>{attrs[k]}</dd></div>)}</dl>
+      <KeyValues values={attrs} />
     </>
   );
 }
 
 /** One log line; expanded, its whole body, attributes, and a link to its trace. */
 export function LogRow({ record: r, open, onToggle }: { record: LogRecord; open: boolean; onToggle: () => void }) {
+  const time = logTime(r.timeUnixNano);
   return (
     <div>
       <div className="log-row" role="button" tabIndex={0} aria-expanded={open} onClick={onToggle} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onToggle(); } }}>
-        <span className="muted"><span className="date">{logTime(r.timeUnixNano).slice(0, 11)}</span>{logTime(r.timeUnixNano).slice(11)}</span>
+        <span className="muted"><span className="date">{time.slice(0, 11)}</span>{time.slice(11)}</span>
         <span className={sevClass(r.severityText)}>{r.severityText || '—'}</span>
         <span className="svc-col">{r.serviceName}</span>
         <span className="body">{r.body}</span>

@@ -3,7 +3,7 @@ import { apiFetch, apiUrl, useApi, type Params } from '../../api/fetch';
 import type { FacetValue, LogHistogram, LogRecord, LogsPage } from '../../api/types';
 import { BarChart, toBars } from '../../components/bar-chart';
 import { ErrorBox, Empty, Loading } from '../../components/status';
-import { TimeRangePicker, resolveRange, type TimeRangeValue } from '../../components/time-range-picker';
+import { TimeRangePicker, tryResolveRange, type TimeRangeValue } from '../../components/time-range-picker';
 import { VirtualList } from '../../components/virtual-list';
 import { download, toCsv } from '../../lib/export';
 import { useUrlState } from '../../lib/router';
@@ -26,15 +26,9 @@ export default function LogsPage() {
   const [runs, setRuns] = useState(0);
   const [live, setLive] = useState(false);
 
-  const times = useMemo(() => {
-    try {
-      const r = resolveRange(range);
-      return { start: r.start, end: r.end, error: undefined };
-    } catch (err) {
-      return { start: 0, end: 0, error: (err as Error).message };
-    }
+  // `runs` re-resolves relative times each time the user searches.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [range.from, range.to, runs]);
+  const times = useMemo(() => tryResolveRange(range), [range.from, range.to, runs]);
 
   const params: Params = useMemo(() => ({
     q: filter.q, service: filter.service, severity: filter.severity, trace_id: filter.trace_id,

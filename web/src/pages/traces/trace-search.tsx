@@ -2,11 +2,10 @@ import { useMemo, useState } from 'react';
 import { useApi } from '../../api/fetch';
 import type { TraceSummary } from '../../api/types';
 import { ErrorBox, Empty, Loading } from '../../components/status';
-import { TimeRangePicker, resolveRange, type TimeRangeValue } from '../../components/time-range-picker';
+import { TimeRangePicker, tryResolveRange, type TimeRangeValue } from '../../components/time-range-picker';
 import { download, toCsv } from '../../lib/export';
 import { navigate, useUrlState } from '../../lib/router';
-import { formatNanos } from '../../lib/time';
-import { logTime } from '../logs/log-row';
+import { formatNanos, logTime } from '../../lib/time';
 import { ServiceMap } from './service-map';
 
 /** Trace search: service, operation, attributes, duration bounds and status; results with duration bars; the service map. */
@@ -20,14 +19,9 @@ export function TraceSearch() {
   const view = url.get('view') === 'map' ? 'map' : 'list';
   const [draft, setDraft] = useState(f);
   const [runs, setRuns] = useState(0);
-  const times = useMemo(() => {
-    try {
-      return { ...resolveRange(range), error: undefined };
-    } catch (err) {
-      return { start: 0, end: 0, error: (err as Error).message };
-    }
+  // `runs` re-resolves relative times each time the user searches.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [range.from, range.to, runs]);
+  const times = useMemo(() => tryResolveRange(range), [range.from, range.to, runs]);
   const ok = times.error === undefined;
   const span = { start: times.start, end: times.end };
   const services = useApi<string[]>(ok ? '/api/v1/traces/services' : null, span);

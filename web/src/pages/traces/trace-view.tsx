@@ -1,17 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useApi } from '../../api/fetch';
 import type { Waterfall, WaterfallSpan } from '../../api/types';
+import { KeyValues } from '../../components/key-values';
 import { ErrorBox, Loading } from '../../components/status';
 import { navigate } from '../../lib/router';
 import { PALETTE } from '../../lib/series';
-import { formatNanos } from '../../lib/time';
-import { logTime } from '../logs/log-row';
-
-function KeyValues({ attrs }: { attrs: Record<string, string> }) {
-  const keys = Object.keys(attrs).sort();
-  if (keys.length === 0) return <p className="muted small">none</p>;
-  return <dl className="kv">{keys.map((k) => <div key={k} style={{ display: 'contents' }}><dt>{k}</dt><dd>{attrs[k]}</dd></div>)}</dl>;
-}
+import { formatNanos, logTime } from '../../lib/time';
 
 function SpanDetail({ span, traceStart }: { span: WaterfallSpan; traceStart: bigint }) {
   return (
@@ -26,7 +20,7 @@ function SpanDetail({ span, traceStart }: { span: WaterfallSpan; traceStart: big
         {' · '}<a href={`/logs?trace_id=${span.traceId}`} onClick={(e) => { e.preventDefault(); navigate(`/logs?trace_id=${span.traceId}&from=${Math.floor(Number(traceStart / 1_000_000n) / 1000) - 300}&to=${Math.ceil(Number(traceStart / 1_000_000n) / 1000) + 3600}`); }}>logs of this trace</a>
       </p>
       <h3 className="small muted">Attributes</h3>
-      <KeyValues attrs={span.attributes} />
+      <KeyValues values={span.attributes} />
       {span.events.length > 0 && (
         <>
           <h3 className="small muted">Events</h3>
@@ -34,14 +28,14 @@ function SpanDetail({ span, traceStart }: { span: WaterfallSpan; traceStart: big
             {span.events.map((ev, i) => (
               <li key={i}>
                 +{formatNanos((BigInt(ev.timeUnixNano) - traceStart).toString())} <strong>{ev.name}</strong>
-                {Object.keys(ev.attributes).length > 0 && <KeyValues attrs={ev.attributes} />}
+                {Object.keys(ev.attributes).length > 0 && <KeyValues values={ev.attributes} />}
               </li>
             ))}
           </ul>
         </>
       )}
       <h3 className="small muted">Resource</h3>
-      <KeyValues attrs={span.resourceAttributes} />
+      <KeyValues values={span.resourceAttributes} />
     </div>
   );
 }
