@@ -89,7 +89,7 @@ function exportValue(v: number, flags: number): number | string {
 }
 
 /** A series' samples in Prometheus's text format (`name{a="b"} value timestamp_ms` lines). */
-export function exportText(s: SeriesSamples): string {
+function exportText(s: SeriesSamples): string {
   const { __name__: name = '', ...rest } = s.labels;
   const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
   const labels = Object.keys(rest).sort().map((k) => `${k}="${escape(rest[k]!)}"`).join(',');
@@ -97,8 +97,7 @@ export function exportText(s: SeriesSamples): string {
   let out = '';
   for (let i = 0; i < s.values.length; i++) {
     if (s.flags[i]! & STALE_FLAG) continue;
-    const v = s.values[i]!;
-    out += `${head} ${Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v)} ${s.timestamps[i]!}\n`;
+    out += `${head} ${exportValue(s.values[i]!, 0)} ${s.timestamps[i]!}\n`;
   }
   return out;
 }
