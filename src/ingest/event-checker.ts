@@ -69,10 +69,7 @@ export class Checker {
 
   /** Why the time is outside the accepted window, or '' when it is inside. */
   window(ns: bigint): string {
-    const ageMs = Number((this.nowNs - ns) / 1_000_000n);
-    if (ageMs > this.limits.maxAgeMs) return `timestamp ${new Date(Number(ns / 1_000_000n)).toISOString()} is older than the accepted ${this.limits.maxAgeMs / 1000} s`;
-    if (-ageMs > this.limits.maxFutureMs) return `timestamp ${new Date(Number(ns / 1_000_000n)).toISOString()} is more than ${this.limits.maxFutureMs / 1000} s in the future`;
-    return '';
+    return timeWindowProblem(Number(ns / 1_000_000n), Number(this.nowNs / 1_000_000n), this.limits);
   }
 
   get now(): bigint {
@@ -80,3 +77,12 @@ export class Checker {
   }
 }
 
+/**
+ * Why a record's time (Unix ms) is outside [now − maxAgeMs, now + maxFutureMs], or '' when it is
+ * inside: the one wording every ingest path refuses with.
+ */
+export function timeWindowProblem(atMs: number, nowMs: number, limits: { maxAgeMs: number; maxFutureMs: number }): string {
+  if (atMs < nowMs - limits.maxAgeMs) return `timestamp ${new Date(atMs).toISOString()} is older than the accepted ${limits.maxAgeMs / 1000} s`;
+  if (atMs > nowMs + limits.maxFutureMs) return `timestamp ${new Date(atMs).toISOString()} is more than ${limits.maxFutureMs / 1000} s in the future`;
+  return '';
+}

@@ -4,6 +4,7 @@ import { ByteWriter } from '../../storage/byte-writer.js';
 import type { EncodedBlock } from '../../storage/interface.js';
 import type { TablePayload } from '../../storage/row-tables.js';
 import { decodeBody } from '../body.js';
+import { timeWindowProblem } from '../event-checker.js';
 import type { IngestSink } from '../sink.js';
 import { Scrubber, type ScrubOptions } from '../../errors/scrub.js';
 import { MessageError, posthogEvent, segmentEvent, type AnalyticsEvent } from './messages.js';
@@ -104,9 +105,8 @@ export class CaptureIngest {
         e.set = this.scrubber.scrub(e.set) as Record<string, unknown>;
       }
       const properties = JSON.stringify(e.properties);
-      const problem = at < now - this.o.maxAgeMs ? `timestamp ${new Date(at).toISOString()} is older than the accepted ${this.o.maxAgeMs / 1000} s`
-        : at > now + this.o.maxFutureMs ? `timestamp ${new Date(at).toISOString()} is more than ${this.o.maxFutureMs / 1000} s in the future`
-          : Buffer.byteLength(properties) > this.o.maxPropertiesBytes ? `properties take more than ${this.o.maxPropertiesBytes} bytes` : '';
+      const problem = timeWindowProblem(at, now, this.o)
+        || (Buffer.byteLength(properties) > this.o.maxPropertiesBytes ? `properties take more than ${this.o.maxPropertiesBytes} bytes` : '');
       if (problem) {
         rejected++;
         if (errors.length < 10) errors.push(`${e.event} of ${e.distinctId}: ${problem}`);

@@ -1,5 +1,5 @@
 import { ByteWriter } from '../../storage/byte-writer.js';
-import type { EventLimits, Converted } from '../event-checker.js';
+import { timeWindowProblem, type EventLimits, type Converted } from '../event-checker.js';
 import { ProtobufError, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from '../remote-write/protobuf.js';
 import { anyValueText, severityTextOf } from './model.js';
 import { anyValueAt } from './proto.js';
@@ -204,8 +204,7 @@ export function transcodeLogs(tenant: string, body: Buffer, limits: EventLimits,
         const observedMs = msAt(observed) || 0;
         const timeMs = msAt(time) || observedMs || nowMs;
         if (timeMs < minMs || timeMs > maxMs) {
-          const iso = new Date(Math.floor(timeMs)).toISOString();
-          refuse(`log record ${at}: timestamp ${iso} ${timeMs < minMs ? `is older than the accepted ${limits.maxAgeMs / 1000} s` : `is more than ${limits.maxFutureMs / 1000} s in the future`}`);
+          refuse(`log record ${at}: ${timeWindowProblem(timeMs, nowMs, limits)}`);
           continue;
         }
         w.stringBytes(tenantBytes, 0, tenantBytes.length);

@@ -1,6 +1,7 @@
 import { ApiError } from '../../api/errors.js';
 import type { EncodedBlock } from '../../storage/interface.js';
 import { decodeBody } from '../body.js';
+import { timeWindowProblem } from '../event-checker.js';
 import type { IngestSink } from '../sink.js';
 import { EnvelopeError, parseEnvelope, sentryKey } from './envelope.js';
 import { errorEventPayload, errorEventRow, type ErrorEventRow } from './event-row.js';
@@ -127,8 +128,9 @@ export class SentryIngest {
       const row = errorEventRow(e, now);
       const rule = this.o.severityRules?.find((r) => r.match.test(`${row.exceptionType}: ${row.exceptionValue}\n${row.message}`));
       if (rule) row.level = rule.level;
-      if (row.timestampMs < now - this.o.maxAgeMs || row.timestampMs > now + this.o.maxFutureMs) {
-        refused.push(`event ${row.eventId}: timestamp ${new Date(row.timestampMs).toISOString()} is outside the accepted window`);
+      const late = timeWindowProblem(row.timestampMs, now, this.o);
+      if (late) {
+        refused.push(`event ${row.eventId}: ${late}`);
         continue;
       }
       rows.push(row);
