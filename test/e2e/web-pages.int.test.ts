@@ -68,8 +68,11 @@ beforeAll(async () => {
   });
   for (const r of [await sentry(crash('u1')), await sentry(crash('u2')), await sentry({ level: 'warning', message: 'slow checkout for order 9' })]) expect(r.status).toBe(200);
   // Product events (PostHog batch): 6 people view pages over the last 3 days, 4 sign up (2 on pro), 2 buy.
+  // Days are counted back from noon (UTC) yesterday, so that calendar-day cohorts do not depend
+  // on the time of day the test runs.
   const DAY = 86_400_000;
-  const ev = (who: string, event: string, daysAgo: number, properties: Record<string, unknown> = {}) => ({ event, distinct_id: who, properties, timestamp: new Date(NOW - daysAgo * DAY - 3_600_000).toISOString() });
+  const noonYesterday = Math.floor(NOW / DAY) * DAY - DAY / 2;
+  const ev = (who: string, event: string, daysAgo: number, properties: Record<string, unknown> = {}) => ({ event, distinct_id: who, properties, timestamp: new Date(noonYesterday - daysAgo * DAY).toISOString() });
   const people = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
   const batch = [
     ...people.flatMap((p, i) => [ev(p, '$pageview', 2, { $current_url: '/home' }), ev(p, '$pageview', i % 2 === 0 ? 1 : 2, { $current_url: '/pricing' })]),
