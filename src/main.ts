@@ -265,6 +265,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     telemetry.walSyncs.set(wal.syncs);
     telemetry.batcherBacklogRows.set(batcher.backlogRows);
     telemetry.seriesCache.set(cache.size);
+    const recent = storage.recentSamples();
+    telemetry.recentSamplesBytes.set(recent?.bytes ?? 0);
+    telemetry.recentSamplesSeries.set(recent?.series ?? 0);
   };
   const health = healthHandlers({
     storage: () => storage.health(),

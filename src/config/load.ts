@@ -38,6 +38,8 @@ export interface Config {
     cluster: string;
     maxServerMemoryBytes: number;
     maxQueryMemoryBytes: number;
+    /** Memory for the in-process copy of the newest samples (embedded); 0 turns it off. */
+    recentSamplesBytes: number;
   };
   retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number; eventsMs: number };
   analytics: { maxAgeMs: number; maxPropertiesBytes: number; keys: string[]; kpiIntervalMs: number };
@@ -243,6 +245,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       database: s.database, cluster: s.cluster,
       maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory, (v) => parseMemory(v, totalmem())),
       maxQueryMemoryBytes: size('storage.max_query_memory', s.max_query_memory),
+      recentSamplesBytes: size('storage.recent_samples', s.recent_samples),
     },
     retention: {
       metricsMs: dur('retention.metrics', file.retention.metrics),

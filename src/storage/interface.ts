@@ -111,6 +111,8 @@ export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistory
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */
   health(): Promise<StorageHealth>;
+  /** Size of the in-process copy of the newest samples, and the time it answers from; undefined when off. */
+  recentSamples(): { bytes: number; series: number; coveredFrom: number } | undefined;
   /** Runs `OPTIMIZE … FINAL` and returns bytes on disk per stored sample (benchmarks, tests). */
   compactAndMeasure(): Promise<{ samples: number; bytesOnDisk: number }>;
   close(): Promise<void>;

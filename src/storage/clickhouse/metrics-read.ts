@@ -4,6 +4,7 @@ import { parseJsonRows } from './json-rows.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { readNativeColumns } from './native-columns.js';
+import { fingerprintHalves, type RecentSamples } from '../recent/recent-samples.js';
 import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
 
@@ -23,7 +24,10 @@ export class MetricsRead {
    * @param lookups series lookups remembered between queries; only where this process writes
    *   every series row (embedded), see LookupCache.
    */
-  constructor(private readonly conn: ChConnection, private readonly db: string, private readonly lookups?: LookupCache<SeriesRow>) {}
+  /** Fingerprint halves of series rows (rows are kept by the lookup cache). */
+  private readonly halves = new WeakMap<SeriesRow, readonly [number, number]>();
+
+  constructor(private readonly conn: ChConnection, private readonly db: string, private readonly lookups?: LookupCache<SeriesRow>, private readonly recent?: RecentSamples) {}
 
   /** A series row was written: remembered lookups may miss it. */
   seriesWritten(): void {
@@ -48,6 +52,15 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
     const lookup = () => this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
     const key = JSON.stringify([tenant, Math.floor(range.start / DAY_MS), Math.floor(range.end / DAY_MS), matchers]);
     const rows = this.lookups ? await this.lookups.get(key, lookup) : await lookup();
+    if (this.recent?.covers(range)) {
+      for (const row of rows) {
+        let fp = this.halves.get(row);
+        if (!fp) this.halves.set(row, (fp = fingerprintHalves(row.fp)));
+        const s = this.recent.read(tenant, fp[0], fp[1], range);
+        if (s) yield { labels: toLabels(row), ...s };
+      }
+      return;
+    }
     // The next chunk is read while the caller evaluates this one (ClickHouse works in its own
     // threads); a rejected read ahead is marked handled so that stopping early is quiet.
     let ahead: Promise<SeriesSamples[]> | undefined;

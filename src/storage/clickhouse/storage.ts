@@ -11,6 +11,8 @@ import { LogsRead } from './logs-read.js';
 import { StreamsRead } from './streams-read.js';
 import { TracesRead } from './traces-read.js';
 import { LookupCache } from './lookup-cache.js';
+import { RecentSamples } from '../recent/recent-samples.js';
+import { parseJsonRows } from './json-rows.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
 import type { SchemaOptions } from './schema.js';
@@ -29,9 +31,16 @@ export class ClickHouseStorage implements MetricsStorage {
   private readonly boards: DashboardsStore;
   private readonly qualified: (table: 'series' | 'samples' | 'metadata' | RowTable) => string;
 
-  constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions) {
-    // Embedded: this process writes every series row, so series lookups can be remembered.
-    this.read = new MetricsRead(conn, schema.database, schema.mode === 'embedded' ? new LookupCache(512, 200_000) : undefined);
+  /** The newest samples kept in process (embedded only), see RecentSamples. */
+  private readonly recent: RecentSamples | undefined;
+
+  /** @param recentSamplesBytes memory for the in-process copy of the newest samples; 0 turns it off. */
+  constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions, recentSamplesBytes = 0) {
+    // Embedded: this process writes every series row and sample, so series lookups can be
+    // remembered and the newest samples read from memory.
+    const embedded = schema.mode === 'embedded';
+    this.recent = embedded && recentSamplesBytes > 0 ? new RecentSamples(recentSamplesBytes) : undefined;
+    this.read = new MetricsRead(conn, schema.database, embedded ? new LookupCache(512, 200_000) : undefined, this.recent);
     this.history = new AlertHistory(conn, schema.database);
     this.logs = new LogsRead(conn, schema.database);
     this.traces = new TracesRead(conn, schema.database);
@@ -45,6 +54,12 @@ export class ClickHouseStorage implements MetricsStorage {
 
   async migrate(): Promise<void> {
     await migrate(this.conn, this.schema);
+    if (this.recent) {
+      // Before this process writes: what storage already holds is not in memory.
+      const q = sql`SELECT count() AS n, max(unix_milli) AS t FROM ${database(this.schema.database)}.${ident('samples')}`;
+      const [held] = parseJsonRows<{ n: string; t: string }>(await this.conn.query(render(q), 'JSONEachRow'));
+      this.recent.coverFrom(held && Number(held.n) > 0 ? Number(held.t) + 1 : Number.NEGATIVE_INFINITY);
+    }
   }
 
   async write(blocks: readonly EncodedBlock[], token: string): Promise<void> {
@@ -58,12 +73,17 @@ export class ClickHouseStorage implements MetricsStorage {
     await insert('series', SERIES_COLUMNS, SERIES_STRUCTURE, 'RowBinary', series);
     if (series.length > 0) this.read.seriesWritten();
     await insert('samples', SAMPLES_COLUMNS, SAMPLES_STRUCTURE, 'Native', samples);
+    if (samples.length > 0) this.recent?.append(samples, token);
     await insert('metadata', METADATA_COLUMNS, METADATA_STRUCTURE, 'RowBinary', metadata);
     for (const table of ROW_TABLES) {
       const data = blocks.flatMap((b) => (b.payloads ?? []).filter((p) => p.table === table && p.data.length > 0).map((p) => p.data));
       if (data.length === 0) continue;
       await this.conn.insertBinary({ table: this.qualified(table), columns: ROW_LAYOUT[table].map(([c]) => c), structure: rowStructure(table), format: 'RowBinary', pieces: data, dedupToken: `${token}:${table}` });
     }
+  }
+
+  recentSamples(): { bytes: number; series: number; coveredFrom: number } | undefined {
+    return this.recent?.stats;
   }
 
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {

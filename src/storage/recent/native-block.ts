@@ -1,0 +1,93 @@
+/**
+ * The columns of samples Native blocks (native-samples.ts) as aligned typed arrays, for the
+ * in-process copy of recent samples. 64-bit integers stay as pairs of 32-bit halves.
+ */
+export interface SampleColumns {
+  readonly rows: number;
+  /** Tenant dictionary and each row's index into it. */
+  readonly tenants: readonly string[];
+  readonly tenant: Uint8Array | Uint16Array | Uint32Array;
+  /** Fingerprint halves: low at 2i, high at 2i+1. */
+  readonly fp: Uint32Array;
+  /** Time halves (Int64 ms). */
+  readonly ts: Uint32Array;
+  /** Mantissa halves (Int64), and the same bytes as doubles (for raw values). */
+  readonly mantissa: Uint32Array;
+  readonly mantissaBits: Float64Array;
+  readonly decimals: Uint8Array;
+  readonly flags: Uint8Array;
+}
+
+const malformed = (why: string) => new Error(`samples block: ${why}`);
+
+/** Every block of a buffer of concatenated samples Native blocks. */
+export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
+  let p = 0;
+  const varint = (): number => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (p >= buf.length) throw malformed('truncated');
+      const b = buf[p++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+    }
+  };
+  const string = (): string => {
+    const len = varint();
+    const s = buf.toString('utf8', p, p + len);
+    p += len;
+    return s;
+  };
+  const u64 = (): number => {
+    const v = buf.readUInt32LE(p) + buf.readUInt32LE(p + 4) * 4294967296;
+    p += 8;
+    return v;
+  };
+  /** Copies `bytes` bytes into aligned memory. */
+  const aligned = (bytes: number): ArrayBuffer => {
+    if (p + bytes > buf.length) throw malformed('truncated');
+    const out = new Uint8Array(bytes);
+    out.set(buf.subarray(p, p + bytes));
+    p += bytes;
+    return out.buffer;
+  };
+  while (p < buf.length) {
+    const columns = varint();
+    const rows = varint();
+    const got: Partial<Record<string, unknown>> = {};
+    let tenants: string[] = [];
+    for (let c = 0; c < columns; c++) {
+      const name = string();
+      const type = string();
+      if (type === 'LowCardinality(String)') {
+        u64();
+        const width = [1, 2, 4][u64() & 0xff];
+        if (!width) throw malformed(`unsupported index width in ${name}`);
+        const keys = Array.from({ length: u64() }, string);
+        u64();
+        const idx = aligned(rows * width);
+        if (name === 'tenant') {
+          tenants = keys;
+          got.tenant = width === 1 ? new Uint8Array(idx) : width === 2 ? new Uint16Array(idx) : new Uint32Array(idx);
+        }
+      } else if (type === 'UInt64' || type === 'Int64') {
+        const mem = aligned(rows * 8);
+        got[name] = new Uint32Array(mem);
+        if (name === 'mantissa') got.mantissaBits = new Float64Array(mem);
+      } else if (type === 'UInt8') got[name] = new Uint8Array(aligned(rows));
+      else throw malformed(`unexpected column ${name} ${type}`);
+    }
+    const need = ['tenant', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags'];
+    for (const n of need) if (!got[n]) throw malformed(`no ${n} column`);
+    yield {
+      rows, tenants,
+      tenant: got.tenant as SampleColumns['tenant'],
+      fp: got.fingerprint as Uint32Array,
+      ts: got.unix_milli as Uint32Array,
+      mantissa: got.mantissa as Uint32Array,
+      mantissaBits: got.mantissaBits as Float64Array,
+      decimals: got.decimals as Uint8Array,
+      flags: got.flags as Uint8Array,
+    };
+  }
+}

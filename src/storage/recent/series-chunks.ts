@@ -1,0 +1,377 @@
+import { STALE_FLAG } from '../interface.js';
+import { decimalsOf, POW10, RAW_DECIMALS } from '../value-encoding.js';
+
+/** Samples per sealed chunk. */
+export const CHUNK_SAMPLES = 128;
+/** First capacity of a series' open tail; it doubles up to CHUNK_SAMPLES. */
+const FIRST_TAIL = 8;
+/** Per sealed chunk in the index: first time, last time, byte offset in the data stream. */
+const INDEX_FIELDS = 3;
+/** Header of a chunk in the data stream: widths, decimals, flags marker, count, step, first mantissa. */
+const HEADER_BYTES = 24;
+/** Raw 8-byte column (timestamps or values stored as doubles). */
+const RAW = 8;
+/** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
+export const SERIES_OVERHEAD_BYTES = 400;
+
+/** Samples of one series in a time range, in caller-owned arrays. */
+export interface SampleArrays {
+  timestamps: Float64Array;
+  values: Float64Array;
+  flags: Uint8Array;
+}
+
+/**
+ * Every sample of one series, oldest first: a raw open tail, and sealed chunks packed into one
+ * byte stream. A sealed chunk stores timestamps as deviations from a fixed step (none at all for
+ * a regular scrape) and values as deltas of the decimal mantissas storage uses (value-encoding.ts)
+ * in the narrowest width that holds them, else as doubles; decoding gives back exactly the
+ * doubles ClickHouse returns (`mantissa / 10^decimals`, one IEEE division).
+ *
+ * Samples arrive with a time after the newest (`append`); anything else goes through `insert`,
+ * which rebuilds the series (rare: ingest refuses out-of-order samples).
+ */
+export class SeriesChunks {
+  private index = new Float64Array(INDEX_FIELDS * 4);
+  private chunks = 0;
+  private data = new Uint8Array(0);
+  private f64 = new Float64Array(0);
+  private dataLen = 0;
+  private tt = new Float64Array(FIRST_TAIL);
+  private tm = new Float64Array(FIRST_TAIL);
+  private td = new Uint8Array(FIRST_TAIL);
+  private tf = new Uint8Array(FIRST_TAIL);
+  private tn = 0;
+
+  /** Time of the newest sample; -Infinity when empty. */
+  get lastT(): number {
+    if (this.tn > 0) return this.tt[this.tn - 1]!;
+    return this.chunks > 0 ? this.index[(this.chunks - 1) * INDEX_FIELDS + 1]! : -Infinity;
+  }
+
+  get empty(): boolean {
+    return this.tn === 0 && this.chunks === 0;
+  }
+
+  /** Memory held, for the cache's budget. */
+  get bytes(): number {
+    return SERIES_OVERHEAD_BYTES + this.index.byteLength + this.data.byteLength + this.tt.length * 18;
+  }
+
+  /** Times of the sealed chunks' newest samples, oldest first (for choosing what to evict). */
+  *sealedEnds(): Iterable<[maxT: number, bytes: number]> {
+    for (let c = 0; c < this.chunks; c++) {
+      const off = this.index[c * INDEX_FIELDS + 2]!;
+      const end = c + 1 < this.chunks ? this.index[(c + 1) * INDEX_FIELDS + 2]! : this.dataLen;
+      yield [this.index[c * INDEX_FIELDS + 1]!, end - off + INDEX_FIELDS * 8];
+    }
+  }
+
+  /**
+   * Adds a sample newer than every other (`t > lastT`). `m` is the mantissa, or the value itself
+   * when `d` is RAW_DECIMALS. Returns the change in `bytes`.
+   */
+  append(t: number, m: number, d: number, f: number): number {
+    let grown = 0;
+    if (this.tn === this.tt.length) {
+      if (this.tn >= CHUNK_SAMPLES) {
+        const before = this.bytes;
+        this.seal();
+        grown = this.bytes - before;
+      } else grown = this.growTail();
+    }
+    const i = this.tn++;
+    this.tt[i] = t;
+    this.tm[i] = m;
+    this.td[i] = d;
+    this.tf[i] = f;
+    return grown;
+  }
+
+  /** Adds or replaces a sample at any time (rebuilds the series). Returns the change in `bytes`. */
+  insert(t: number, m: number, d: number, f: number): number {
+    const before = this.bytes;
+    const all = this.raw();
+    let lo = 0;
+    let hi = all.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all.t[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const replace = lo < all.n && all.t[lo] === t;
+    if (replace && all.m[lo] === m && all.d[lo] === d && all.f[lo] === f) return 0;
+    this.reset();
+    for (let k = 0; k < all.n; k++) {
+      if (k === lo) {
+        this.append(t, m, d, f);
+        if (replace) continue;
+      }
+      this.append(all.t[k]!, all.m[k]!, all.d[k]!, all.f[k]!);
+    }
+    if (lo === all.n) this.append(t, m, d, f);
+    return this.bytes - before;
+  }
+
+  /** Drops sealed chunks whose newest sample is older than `cutoff` (and the tail, when all of it is). Returns the change in `bytes`. */
+  dropBefore(cutoff: number): number {
+    const before = this.bytes;
+    let k = 0;
+    while (k < this.chunks && this.index[k * INDEX_FIELDS + 1]! < cutoff) k++;
+    if (k > 0) {
+      const base = k < this.chunks ? this.index[k * INDEX_FIELDS + 2]! : this.dataLen;
+      this.data.copyWithin(0, base, this.dataLen);
+      this.dataLen -= base;
+      this.index.copyWithin(0, k * INDEX_FIELDS, this.chunks * INDEX_FIELDS);
+      this.chunks -= k;
+      for (let c = 0; c < this.chunks; c++) this.index[c * INDEX_FIELDS + 2] = this.index[c * INDEX_FIELDS + 2]! - base;
+      this.resizeData(this.dataLen);
+    }
+    if (this.chunks === 0 && this.tn > 0 && this.tt[this.tn - 1]! < cutoff) this.reset();
+    return this.bytes - before;
+  }
+
+  /** The samples with `start <= t <= end`, or undefined when there are none. */
+  read(start: number, end: number): SampleArrays | undefined {
+    let first = 0;
+    let hi = this.chunks;
+    while (first < hi) {
+      const mid = (first + hi) >>> 1;
+      if (this.index[mid * INDEX_FIELDS + 1]! < start) first = mid + 1;
+      else hi = mid;
+    }
+    let last = first;
+    let total = 0;
+    while (last < this.chunks && this.index[last * INDEX_FIELDS]! <= end) total += this.chunkCount(last++);
+    const tailFrom = this.tn > 0 && this.tt[0]! <= end && this.tt[this.tn - 1]! >= start ? 0 : this.tn;
+    total += this.tn - tailFrom;
+    if (total === 0) return undefined;
+    const t = new Float64Array(total);
+    const v = new Float64Array(total);
+    const f = new Uint8Array(total);
+    let at = 0;
+    for (let c = first; c < last; c++) at = this.decode(c, t, v, f, at);
+    for (let k = tailFrom; k < this.tn; k++, at++) {
+      t[at] = this.tt[k]!;
+      const d = this.td[k]!;
+      v[at] = d === RAW_DECIMALS ? this.tm[k]! : this.tm[k]! / POW10[d]!;
+      f[at] = this.tf[k]!;
+    }
+    let a = 0;
+    while (a < total && t[a]! < start) a++;
+    let b = total;
+    while (b > a && t[b - 1]! > end) b--;
+    if (a === b) return undefined;
+    return a === 0 && b === total ? { timestamps: t, values: v, flags: f } : { timestamps: t.subarray(a, b), values: v.subarray(a, b), flags: f.subarray(a, b) };
+  }
+
+  private chunkCount(c: number): number {
+    const off = this.index[c * INDEX_FIELDS + 2]!;
+    const d = this.data;
+    return d[off + 4]! | (d[off + 5]! << 8) | (d[off + 6]! << 16);
+  }
+
+  /** Decodes sealed chunk `c` into the arrays at `at`; returns the next position. */
+  private decode(c: number, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): number {
+    const off = this.index[c * INDEX_FIELDS + 2]!;
+    const d = this.data;
+    const tWidth = d[off]!;
+    const vWidth = d[off + 1]!;
+    const dec = d[off + 2]!;
+    const hasFlags = d[off + 3]!;
+    const n = this.chunkCount(c);
+    const t0 = this.index[c * INDEX_FIELDS]!;
+    const step = this.f64[(off + 8) / 8]!;
+    let p = off + HEADER_BYTES;
+    if (tWidth === RAW) {
+      t.set(this.f64.subarray(p / 8, p / 8 + n), at);
+    } else if (tWidth === 0) {
+      for (let i = 0; i < n; i++) t[at + i] = t0 + i * step;
+    } else {
+      const dev = view(d, tWidth, p, n);
+      for (let i = 0; i < n; i++) t[at + i] = t0 + i * step + dev[i]!;
+    }
+    p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
+    if (vWidth === RAW) {
+      v.set(this.f64.subarray(p / 8, p / 8 + n), at);
+      p += n * 8;
+    } else {
+      const pow = POW10[dec]!;
+      let m = this.f64[(off + 16) / 8]!;
+      v[at] = m / pow;
+      if (vWidth === 0) {
+        for (let i = 1; i < n; i++) v[at + i] = m / pow;
+      } else {
+        const delta = view(d, vWidth, p, n - 1);
+        for (let i = 1; i < n; i++) {
+          m += delta[i - 1]!;
+          v[at + i] = m / pow;
+        }
+        p = pad8(p + (n - 1) * vWidth);
+      }
+    }
+    if (hasFlags) {
+      f.set(d.subarray(p, p + n), at);
+      if (vWidth !== RAW) for (let i = 0; i < n; i++) if (f[at + i]! & STALE_FLAG) v[at + i] = Number.NaN;
+    } else f.fill(0, at, at + n);
+    return at + n;
+  }
+
+  /** Encodes the open tail as a sealed chunk and empties it. */
+  private seal(): void {
+    const n = this.tn;
+    const { tt, tm, td, tf } = this;
+    const t0 = tt[0]!;
+    const step = n > 1 ? Math.round((tt[n - 1]! - t0) / (n - 1)) : 0;
+    let maxDev = 0;
+    for (let i = 1; i < n; i++) maxDev = Math.max(maxDev, Math.abs(tt[i]! - (t0 + i * step)));
+    const tWidth = maxDev === 0 ? 0 : widthOf(maxDev);
+    // Values: one decimal scale for every sample that is not a staleness marker, and deltas that
+    // fit 32 bits; else the doubles themselves.
+    let hasFlags = 0;
+    let dec = -1;
+    let decimal = true;
+    for (let i = 0; i < n; i++) {
+      hasFlags |= tf[i]!;
+      if (isMarker(tf[i]!, td[i]!, tm[i]!)) continue;
+      if (td[i] === RAW_DECIMALS || (dec >= 0 && td[i] !== dec)) decimal = false;
+      dec = td[i]!;
+    }
+    let m0 = 0;
+    let maxDelta = 0;
+    if (decimal) {
+      let k = 0;
+      while (k < n && isMarker(tf[k]!, td[k]!, tm[k]!)) k++;
+      m0 = k < n ? tm[k]! : 0;
+      let prev = m0;
+      for (let i = 1; i < n; i++) {
+        const cur = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]!;
+        maxDelta = Math.max(maxDelta, Math.abs(cur - prev));
+        prev = cur;
+      }
+      if (maxDelta > 0x7fffffff) decimal = false;
+    }
+    const vWidth = !decimal ? RAW : maxDelta === 0 ? 0 : widthOf(maxDelta);
+    const tBytes = pad8(tWidth === 0 ? 0 : n * tWidth);
+    const vBytes = pad8(vWidth === RAW ? n * 8 : vWidth === 0 ? 0 : (n - 1) * vWidth);
+    const size = HEADER_BYTES + tBytes + vBytes + (hasFlags ? pad8(n) : 0);
+    if (this.dataLen + size > this.data.length) this.resizeData(Math.max(this.dataLen + size, Math.ceil(this.data.length * 1.25), 256));
+    const off = this.dataLen;
+    const d = this.data;
+    d[off] = tWidth;
+    d[off + 1] = vWidth;
+    d[off + 2] = Math.max(dec, 0);
+    d[off + 3] = hasFlags ? 1 : 0;
+    d[off + 4] = n & 0xff;
+    d[off + 5] = (n >> 8) & 0xff;
+    d[off + 6] = (n >> 16) & 0xff;
+    d[off + 7] = 0;
+    this.f64[(off + 8) / 8] = step;
+    this.f64[(off + 16) / 8] = m0;
+    let p = off + HEADER_BYTES;
+    if (tWidth === RAW) this.f64.set(tt.subarray(0, n), p / 8);
+    else if (tWidth > 0) {
+      const dev = view(d, tWidth, p, n);
+      for (let i = 0; i < n; i++) dev[i] = tt[i]! - (t0 + i * step);
+    }
+    p += tBytes;
+    if (vWidth === RAW) {
+      const out = this.f64.subarray(p / 8, p / 8 + n);
+      for (let i = 0; i < n; i++) out[i] = td[i] === RAW_DECIMALS ? tm[i]! : tm[i]! / POW10[td[i]!]!;
+    } else if (vWidth > 0) {
+      const delta = view(d, vWidth, p, n - 1);
+      let prev = m0;
+      for (let i = 1; i < n; i++) {
+        const cur = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]!;
+        delta[i - 1] = cur - prev;
+        prev = cur;
+      }
+    }
+    p += vBytes;
+    if (hasFlags) d.set(tf.subarray(0, n), p);
+    this.dataLen += size;
+    if ((this.chunks + 1) * INDEX_FIELDS > this.index.length) {
+      const next = new Float64Array(this.index.length * 2);
+      next.set(this.index);
+      this.index = next;
+    }
+    const at = this.chunks++ * INDEX_FIELDS;
+    this.index[at] = t0;
+    this.index[at + 1] = tt[n - 1]!;
+    this.index[at + 2] = off;
+    this.tn = 0;
+  }
+
+  private growTail(): number {
+    const before = this.tt.length;
+    const cap = before * 2;
+    const grow = <A extends Float64Array | Uint8Array>(a: A, next: A): A => {
+      next.set(a);
+      return next;
+    };
+    this.tt = grow(this.tt, new Float64Array(cap));
+    this.tm = grow(this.tm, new Float64Array(cap));
+    this.td = grow(this.td, new Uint8Array(cap));
+    this.tf = grow(this.tf, new Uint8Array(cap));
+    return (cap - before) * 18;
+  }
+
+  private resizeData(size: number): void {
+    const next = new Uint8Array(pad8(size));
+    next.set(this.data.subarray(0, this.dataLen));
+    this.data = next;
+    this.f64 = new Float64Array(next.buffer);
+  }
+
+  /** Every sample as tail columns (for a rebuild); the decimal form is found again as ingest finds it. */
+  private raw(): { t: Float64Array; m: Float64Array; d: Uint8Array; f: Uint8Array; n: number } {
+    const all = this.read(-Infinity, Infinity);
+    const n = all?.timestamps.length ?? 0;
+    const m = new Float64Array(n);
+    const d = new Uint8Array(n);
+    let hint = 0;
+    for (let i = 0; i < n; i++) {
+      const v = all!.values[i]!;
+      d[i] = decimalsOf(v, hint);
+      if (d[i] === RAW_DECIMALS) m[i] = v;
+      else {
+        hint = d[i]!;
+        m[i] = Math.round(v * POW10[hint]!);
+      }
+    }
+    return { t: all?.timestamps ?? new Float64Array(0), m, d, f: all?.flags ?? new Uint8Array(0), n };
+  }
+
+  private reset(): void {
+    this.index = new Float64Array(INDEX_FIELDS * 4);
+    this.chunks = 0;
+    this.data = new Uint8Array(0);
+    this.f64 = new Float64Array(0);
+    this.dataLen = 0;
+    this.tt = new Float64Array(FIRST_TAIL);
+    this.tm = new Float64Array(FIRST_TAIL);
+    this.td = new Uint8Array(FIRST_TAIL);
+    this.tf = new Uint8Array(FIRST_TAIL);
+    this.tn = 0;
+  }
+}
+
+/** A staleness marker: flagged, stored as raw NaN bits. */
+function isMarker(f: number, d: number, m: number): boolean {
+  return (f & STALE_FLAG) !== 0 && d === RAW_DECIMALS && Number.isNaN(m);
+}
+
+/** Narrowest signed width (1, 2, 4 bytes) holding ±x, or RAW. */
+function widthOf(x: number): number {
+  return x <= 0x7f ? 1 : x <= 0x7fff ? 2 : x <= 0x7fffffff ? 4 : RAW;
+}
+
+function pad8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+function view(d: Uint8Array, width: number, at: number, n: number): Int8Array | Int16Array | Int32Array {
+  if (width === 1) return new Int8Array(d.buffer, at, n);
+  if (width === 2) return new Int16Array(d.buffer, at, n);
+  return new Int32Array(d.buffer, at, n);
+}
