@@ -14,6 +14,14 @@ const RAW = 8;
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
 export const SERIES_OVERHEAD_BYTES = 400;
 
+/** Where a read's samples are (see SeriesChunks.plan). */
+export interface ReadPlan {
+  readonly first: number;
+  readonly last: number;
+  readonly tailFrom: number;
+  readonly total: number;
+}
+
 /** Samples of one series in a time range, in caller-owned arrays. */
 export interface SampleArrays {
   timestamps: Float64Array;
@@ -36,6 +44,9 @@ export class SeriesChunks {
   private chunks = 0;
   private data = new Uint8Array(0);
   private f64 = new Float64Array(0);
+  private i8 = new Int8Array(0);
+  private i16 = new Int16Array(0);
+  private i32 = new Int32Array(0);
   private dataLen = 0;
   private tt = new Float64Array(FIRST_TAIL);
   private tm = new Float64Array(FIRST_TAIL);
@@ -131,8 +142,8 @@ export class SeriesChunks {
     return this.bytes - before;
   }
 
-  /** The samples with `start <= t <= end`, or undefined when there are none. */
-  read(start: number, end: number): SampleArrays | undefined {
+  /** What a read of [start, end] decodes: whole sealed chunks [first, last) and the tail from `tailFrom`. */
+  plan(start: number, end: number): ReadPlan | undefined {
     let first = 0;
     let hi = this.chunks;
     while (first < hi) {
@@ -145,24 +156,29 @@ export class SeriesChunks {
     while (last < this.chunks && this.index[last * INDEX_FIELDS]! <= end) total += this.chunkCount(last++);
     const tailFrom = this.tn > 0 && this.tt[0]! <= end && this.tt[this.tn - 1]! >= start ? 0 : this.tn;
     total += this.tn - tailFrom;
-    if (total === 0) return undefined;
-    const t = new Float64Array(total);
-    const v = new Float64Array(total);
-    const f = new Uint8Array(total);
-    let at = 0;
-    for (let c = first; c < last; c++) at = this.decode(c, t, v, f, at);
-    for (let k = tailFrom; k < this.tn; k++, at++) {
+    return total === 0 ? undefined : { first, last, tailFrom, total };
+  }
+
+  /** Decodes what `plan` names into the arrays at `at` (plan.total samples). */
+  decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
+    for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
+    for (let k = plan.tailFrom; k < this.tn; k++, at++) {
       t[at] = this.tt[k]!;
       const d = this.td[k]!;
       v[at] = d === RAW_DECIMALS ? this.tm[k]! : this.tm[k]! / POW10[d]!;
       f[at] = this.tf[k]!;
     }
-    let a = 0;
-    while (a < total && t[a]! < start) a++;
-    let b = total;
-    while (b > a && t[b - 1]! > end) b--;
-    if (a === b) return undefined;
-    return a === 0 && b === total ? { timestamps: t, values: v, flags: f } : { timestamps: t.subarray(a, b), values: v.subarray(a, b), flags: f.subarray(a, b) };
+  }
+
+  /** The samples with `start <= t <= end` in arrays of their own, or undefined when there are none. */
+  read(start: number, end: number): SampleArrays | undefined {
+    const plan = this.plan(start, end);
+    if (!plan) return undefined;
+    const t = new Float64Array(plan.total);
+    const v = new Float64Array(plan.total);
+    const f = new Uint8Array(plan.total);
+    this.decodeInto(plan, t, v, f, 0);
+    return trim(t, v, f, start, end);
   }
 
   private chunkCount(c: number): number {
@@ -183,14 +199,11 @@ export class SeriesChunks {
     const t0 = this.index[c * INDEX_FIELDS]!;
     const step = this.f64[(off + 8) / 8]!;
     let p = off + HEADER_BYTES;
-    if (tWidth === RAW) {
-      t.set(this.f64.subarray(p / 8, p / 8 + n), at);
-    } else if (tWidth === 0) {
-      for (let i = 0; i < n; i++) t[at + i] = t0 + i * step;
-    } else {
-      const dev = view(d, tWidth, p, n);
-      for (let i = 0; i < n; i++) t[at + i] = t0 + i * step + dev[i]!;
-    }
+    if (tWidth === RAW) t.set(this.f64.subarray(p / 8, p / 8 + n), at);
+    else if (tWidth === 0) for (let i = 0; i < n; i++) t[at + i] = t0 + i * step;
+    else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + this.i8[q + i]!;
+    else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + this.i16[q + i]!;
+    else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + this.i32[q + i]!;
     p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
     if (vWidth === RAW) {
       v.set(this.f64.subarray(p / 8, p / 8 + n), at);
@@ -199,16 +212,11 @@ export class SeriesChunks {
       const pow = POW10[dec]!;
       let m = this.f64[(off + 16) / 8]!;
       v[at] = m / pow;
-      if (vWidth === 0) {
-        for (let i = 1; i < n; i++) v[at + i] = m / pow;
-      } else {
-        const delta = view(d, vWidth, p, n - 1);
-        for (let i = 1; i < n; i++) {
-          m += delta[i - 1]!;
-          v[at + i] = m / pow;
-        }
-        p = pad8(p + (n - 1) * vWidth);
-      }
+      if (vWidth === 0) v.fill(m / pow, at, at + n);
+      else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += this.i8[q + i]!) / pow;
+      else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) v[at + i] = (m += this.i16[q + i]!) / pow;
+      else for (let i = 1, q = p / 4 - 1; i < n; i++) v[at + i] = (m += this.i32[q + i]!) / pow;
+      p = pad8(p + (vWidth === 0 ? 0 : (n - 1) * vWidth));
     }
     if (hasFlags) {
       f.set(d.subarray(p, p + n), at);
@@ -271,7 +279,7 @@ export class SeriesChunks {
     let p = off + HEADER_BYTES;
     if (tWidth === RAW) this.f64.set(tt.subarray(0, n), p / 8);
     else if (tWidth > 0) {
-      const dev = view(d, tWidth, p, n);
+      const dev = this.view(tWidth, p, n);
       for (let i = 0; i < n; i++) dev[i] = tt[i]! - (t0 + i * step);
     }
     p += tBytes;
@@ -279,7 +287,7 @@ export class SeriesChunks {
       const out = this.f64.subarray(p / 8, p / 8 + n);
       for (let i = 0; i < n; i++) out[i] = td[i] === RAW_DECIMALS ? tm[i]! : tm[i]! / POW10[td[i]!]!;
     } else if (vWidth > 0) {
-      const delta = view(d, vWidth, p, n - 1);
+      const delta = this.view(vWidth, p, n - 1);
       let prev = m0;
       for (let i = 1; i < n; i++) {
         const cur = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]!;
@@ -302,6 +310,13 @@ export class SeriesChunks {
     this.tn = 0;
   }
 
+  /** A typed view of `n` integers of `width` bytes at byte `at` of the data stream (for writing). */
+  private view(width: number, at: number, n: number): Int8Array | Int16Array | Int32Array {
+    if (width === 1) return this.i8.subarray(at, at + n);
+    if (width === 2) return this.i16.subarray(at / 2, at / 2 + n);
+    return this.i32.subarray(at / 4, at / 4 + n);
+  }
+
   private growTail(): number {
     const before = this.tt.length;
     const cap = before * 2;
@@ -319,8 +334,15 @@ export class SeriesChunks {
   private resizeData(size: number): void {
     const next = new Uint8Array(pad8(size));
     next.set(this.data.subarray(0, this.dataLen));
-    this.data = next;
-    this.f64 = new Float64Array(next.buffer);
+    this.setData(next);
+  }
+
+  private setData(data: Uint8Array<ArrayBuffer>): void {
+    this.data = data;
+    this.f64 = new Float64Array(data.buffer);
+    this.i8 = new Int8Array(data.buffer);
+    this.i16 = new Int16Array(data.buffer);
+    this.i32 = new Int32Array(data.buffer);
   }
 
   /** Every sample as tail columns (for a rebuild); the decimal form is found again as ingest finds it. */
@@ -345,8 +367,7 @@ export class SeriesChunks {
   private reset(): void {
     this.index = new Float64Array(INDEX_FIELDS * 4);
     this.chunks = 0;
-    this.data = new Uint8Array(0);
-    this.f64 = new Float64Array(0);
+    this.setData(new Uint8Array(0));
     this.dataLen = 0;
     this.tt = new Float64Array(FIRST_TAIL);
     this.tm = new Float64Array(FIRST_TAIL);
@@ -370,8 +391,13 @@ function pad8(n: number): number {
   return (n + 7) & ~7;
 }
 
-function view(d: Uint8Array, width: number, at: number, n: number): Int8Array | Int16Array | Int32Array {
-  if (width === 1) return new Int8Array(d.buffer, at, n);
-  if (width === 2) return new Int16Array(d.buffer, at, n);
-  return new Int32Array(d.buffer, at, n);
+/** The samples of `t`/`v`/`f` with `start <= t <= end` (times sorted), as views; undefined when none. */
+export function trim(t: Float64Array, v: Float64Array, f: Uint8Array, start: number, end: number): SampleArrays | undefined {
+  const total = t.length;
+  let a = 0;
+  while (a < total && t[a]! < start) a++;
+  let b = total;
+  while (b > a && t[b - 1]! > end) b--;
+  if (a === b) return undefined;
+  return a === 0 && b === total ? { timestamps: t, values: v, flags: f } : { timestamps: t.subarray(a, b), values: v.subarray(a, b), flags: f.subarray(a, b) };
 }
