@@ -20,7 +20,15 @@ export interface SampleColumns {
 
 const malformed = (why: string) => new Error(`samples block: ${why}`);
 
-/** Every block of a buffer of concatenated samples Native blocks. */
+/** Column memory, reused block to block (the columns are read before the next block is parsed). */
+let scratch = new ArrayBuffer(0);
+/** Most bytes a row's columns take in scratch: three 64-bit columns, two bytes, two 4-byte indexes, padding. */
+const ROW_SCRATCH = 8 * 3 + 2 + 4 * 2;
+
+/**
+ * Every block of a buffer of concatenated samples Native blocks. The columns of a block are
+ * views of memory the next block reuses: read them before asking for the next.
+ */
 export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
   let p = 0;
   const varint = (): number => {
@@ -43,17 +51,23 @@ export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
     p += 8;
     return v;
   };
-  /** Copies `bytes` bytes into aligned memory. */
-  const aligned = (bytes: number): ArrayBuffer => {
+  let used = 0;
+  /** Copies `bytes` bytes to aligned scratch memory; returns their offset there. */
+  const aligned = (bytes: number): number => {
     if (p + bytes > buf.length) throw malformed('truncated');
-    const out = new Uint8Array(bytes);
-    out.set(buf.subarray(p, p + bytes));
+    const at = used;
+    used += (bytes + 7) & ~7;
+    if (used > scratch.byteLength) throw malformed('more columns than expected');
+    new Uint8Array(scratch, at, bytes).set(buf.subarray(p, p + bytes));
     p += bytes;
-    return out.buffer;
+    return at;
   };
   while (p < buf.length) {
     const columns = varint();
     const rows = varint();
+    const need = (rows * ROW_SCRATCH + 8 * columns + 64);
+    if (scratch.byteLength < need) scratch = new ArrayBuffer(need);
+    used = 0;
     const got: Partial<Record<string, unknown>> = {};
     let tenants: string[] = [];
     for (let c = 0; c < columns; c++) {
@@ -65,20 +79,19 @@ export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
         if (!width) throw malformed(`unsupported index width in ${name}`);
         const keys = Array.from({ length: u64() }, string);
         u64();
-        const idx = aligned(rows * width);
+        const at = aligned(rows * width);
         if (name === 'tenant') {
           tenants = keys;
-          got.tenant = width === 1 ? new Uint8Array(idx) : width === 2 ? new Uint16Array(idx) : new Uint32Array(idx);
+          got.tenant = width === 1 ? new Uint8Array(scratch, at, rows) : width === 2 ? new Uint16Array(scratch, at, rows) : new Uint32Array(scratch, at, rows);
         }
       } else if (type === 'UInt64' || type === 'Int64') {
-        const mem = aligned(rows * 8);
-        got[name] = new Uint32Array(mem);
-        if (name === 'mantissa') got.mantissaBits = new Float64Array(mem);
-      } else if (type === 'UInt8') got[name] = new Uint8Array(aligned(rows));
+        const at = aligned(rows * 8);
+        got[name] = new Uint32Array(scratch, at, rows * 2);
+        if (name === 'mantissa') got.mantissaBits = new Float64Array(scratch, at, rows);
+      } else if (type === 'UInt8') got[name] = new Uint8Array(scratch, aligned(rows), rows);
       else throw malformed(`unexpected column ${name} ${type}`);
     }
-    const need = ['tenant', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags'];
-    for (const n of need) if (!got[n]) throw malformed(`no ${n} column`);
+    for (const n of ['tenant', 'fingerprint', 'unix_milli', 'mantissa', 'decimals', 'flags']) if (!got[n]) throw malformed(`no ${n} column`);
     yield {
       rows, tenants,
       tenant: got.tenant as SampleColumns['tenant'],

@@ -11,6 +11,7 @@ const INDEX_FIELDS = 3;
 const HEADER_BYTES = 24;
 /** Raw 8-byte column (timestamps or values stored as doubles). */
 const RAW = 8;
+const SCALED = new Float64Array(CHUNK_SAMPLES);
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
 export const SERIES_OVERHEAD_BYTES = 400;
 
@@ -53,6 +54,8 @@ export class SeriesChunks {
   private td = new Uint8Array(FIRST_TAIL);
   private tf = new Uint8Array(FIRST_TAIL);
   private tn = 0;
+  /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
+  private readonly scaled = SCALED;
 
   /** Time of the newest sample; -Infinity when empty. */
   get lastT(): number {
@@ -234,41 +237,48 @@ export class SeriesChunks {
     let maxDev = 0;
     for (let i = 1; i < n; i++) maxDev = Math.max(maxDev, Math.abs(tt[i]! - (t0 + i * step)));
     const tWidth = maxDev === 0 ? 0 : widthOf(maxDev);
-    // Values: one decimal scale for every sample that is not a staleness marker, and deltas that
-    // fit 32 bits; else the doubles themselves.
+    // Values: mantissas at the largest decimal scale of the chunk (a mantissa scaled up by 10^k
+    // over 10^(d+k) is the same IEEE quotient, both exact operands) with deltas that fit 32 bits;
+    // else the doubles themselves. Staleness markers repeat the previous mantissa.
     let hasFlags = 0;
-    let dec = -1;
+    let dec = 0;
     let decimal = true;
     for (let i = 0; i < n; i++) {
       hasFlags |= tf[i]!;
       if (isMarker(tf[i]!, td[i]!, tm[i]!)) continue;
-      if (td[i] === RAW_DECIMALS || (dec >= 0 && td[i] !== dec)) decimal = false;
-      dec = td[i]!;
+      if (td[i] === RAW_DECIMALS) decimal = false;
+      else if (td[i]! > dec) dec = td[i]!;
     }
+    const scaled = this.scaled;
     let m0 = 0;
     let maxDelta = 0;
     if (decimal) {
-      let k = 0;
-      while (k < n && isMarker(tf[k]!, td[k]!, tm[k]!)) k++;
-      m0 = k < n ? tm[k]! : 0;
-      let prev = m0;
-      for (let i = 1; i < n; i++) {
-        const cur = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]!;
-        maxDelta = Math.max(maxDelta, Math.abs(cur - prev));
-        prev = cur;
+      let prev = Number.NaN;
+      for (let i = 0; i < n; i++) {
+        const m = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]! * POW10[dec - td[i]!]!;
+        scaled[i] = m;
+        if (Number.isNaN(prev)) {
+          // Markers before the first value take its mantissa.
+          if (Number.isNaN(m)) continue;
+          scaled.fill(m, 0, i);
+          m0 = m;
+        } else maxDelta = Math.max(maxDelta, Math.abs(m - prev));
+        if (!Number.isSafeInteger(m)) decimal = false;
+        prev = m;
       }
+      if (Number.isNaN(prev)) scaled.fill(0, 0, n);
       if (maxDelta > 0x7fffffff) decimal = false;
     }
     const vWidth = !decimal ? RAW : maxDelta === 0 ? 0 : widthOf(maxDelta);
     const tBytes = pad8(tWidth === 0 ? 0 : n * tWidth);
     const vBytes = pad8(vWidth === RAW ? n * 8 : vWidth === 0 ? 0 : (n - 1) * vWidth);
     const size = HEADER_BYTES + tBytes + vBytes + (hasFlags ? pad8(n) : 0);
-    if (this.dataLen + size > this.data.length) this.resizeData(Math.max(this.dataLen + size, Math.ceil(this.data.length * 1.25), 256));
+    if (this.dataLen + size > this.data.length) this.resizeData(Math.max(this.dataLen + size, this.data.length * 2, 8 * size));
     const off = this.dataLen;
     const d = this.data;
     d[off] = tWidth;
     d[off + 1] = vWidth;
-    d[off + 2] = Math.max(dec, 0);
+    d[off + 2] = dec;
     d[off + 3] = hasFlags ? 1 : 0;
     d[off + 4] = n & 0xff;
     d[off + 5] = (n >> 8) & 0xff;
@@ -288,12 +298,7 @@ export class SeriesChunks {
       for (let i = 0; i < n; i++) out[i] = td[i] === RAW_DECIMALS ? tm[i]! : tm[i]! / POW10[td[i]!]!;
     } else if (vWidth > 0) {
       const delta = this.view(vWidth, p, n - 1);
-      let prev = m0;
-      for (let i = 1; i < n; i++) {
-        const cur = isMarker(tf[i]!, td[i]!, tm[i]!) ? prev : tm[i]!;
-        delta[i - 1] = cur - prev;
-        prev = cur;
-      }
+      for (let i = 1; i < n; i++) delta[i - 1] = scaled[i]! - scaled[i - 1]!;
     }
     p += vBytes;
     if (hasFlags) d.set(tf.subarray(0, n), p);
