@@ -12,6 +12,10 @@ const HEADER_BYTES = 24;
 /** Raw 8-byte column (timestamps or values stored as doubles). */
 const RAW = 8;
 const SCALED = new Float64Array(CHUNK_SAMPLES);
+/** Numbers per sample in the open tail. */
+const TAIL_FIELDS = 3;
+/** The tail's columns while a chunk is sealed (shared by every series). */
+const SEAL = { tt: new Float64Array(CHUNK_SAMPLES), tm: new Float64Array(CHUNK_SAMPLES), td: new Uint8Array(CHUNK_SAMPLES), tf: new Uint8Array(CHUNK_SAMPLES) };
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
 export const SERIES_OVERHEAD_BYTES = 400;
 
@@ -49,18 +53,16 @@ export class SeriesChunks {
   private i16 = new Int16Array(0);
   private i32 = new Int32Array(0);
   private dataLen = 0;
-  private tt = new Float64Array(FIRST_TAIL);
-  private tm = new Float64Array(FIRST_TAIL);
-  private td = new Uint8Array(FIRST_TAIL);
-  private tf = new Uint8Array(FIRST_TAIL);
+  /** The open tail, three numbers per sample: time, mantissa (or raw value), decimals·256 + flags. */
+  private tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
   private tn = 0;
+  private last = -Infinity;
   /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
   private readonly scaled = SCALED;
 
   /** Time of the newest sample; -Infinity when empty. */
   get lastT(): number {
-    if (this.tn > 0) return this.tt[this.tn - 1]!;
-    return this.chunks > 0 ? this.index[(this.chunks - 1) * INDEX_FIELDS + 1]! : -Infinity;
+    return this.last;
   }
 
   get empty(): boolean {
@@ -69,7 +71,7 @@ export class SeriesChunks {
 
   /** Memory held, for the cache's budget. */
   get bytes(): number {
-    return SERIES_OVERHEAD_BYTES + this.index.byteLength + this.data.byteLength + this.tt.length * 18;
+    return SERIES_OVERHEAD_BYTES + this.index.byteLength + this.data.byteLength + this.tail.byteLength;
   }
 
   /** Times of the sealed chunks' newest samples, oldest first (for choosing what to evict). */
@@ -87,18 +89,18 @@ export class SeriesChunks {
    */
   append(t: number, m: number, d: number, f: number): number {
     let grown = 0;
-    if (this.tn === this.tt.length) {
+    if (this.tn * TAIL_FIELDS === this.tail.length) {
       if (this.tn >= CHUNK_SAMPLES) {
         const before = this.bytes;
         this.seal();
         grown = this.bytes - before;
       } else grown = this.growTail();
     }
-    const i = this.tn++;
-    this.tt[i] = t;
-    this.tm[i] = m;
-    this.td[i] = d;
-    this.tf[i] = f;
+    const i = this.tn++ * TAIL_FIELDS;
+    this.tail[i] = t;
+    this.tail[i + 1] = m;
+    this.tail[i + 2] = d * 256 + f;
+    this.last = t;
     return grown;
   }
 
@@ -141,7 +143,7 @@ export class SeriesChunks {
       for (let c = 0; c < this.chunks; c++) this.index[c * INDEX_FIELDS + 2] = this.index[c * INDEX_FIELDS + 2]! - base;
       this.resizeData(this.dataLen);
     }
-    if (this.chunks === 0 && this.tn > 0 && this.tt[this.tn - 1]! < cutoff) this.reset();
+    if (this.chunks === 0 && this.last < cutoff) this.reset();
     return this.bytes - before;
   }
 
@@ -157,7 +159,7 @@ export class SeriesChunks {
     let last = first;
     let total = 0;
     while (last < this.chunks && this.index[last * INDEX_FIELDS]! <= end) total += this.chunkCount(last++);
-    const tailFrom = this.tn > 0 && this.tt[0]! <= end && this.tt[this.tn - 1]! >= start ? 0 : this.tn;
+    const tailFrom = this.tn > 0 && this.tail[0]! <= end && this.last >= start ? 0 : this.tn;
     total += this.tn - tailFrom;
     return total === 0 ? undefined : { first, last, tailFrom, total };
   }
@@ -165,11 +167,13 @@ export class SeriesChunks {
   /** Decodes what `plan` names into the arrays at `at` (plan.total samples). */
   decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
     for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
-    for (let k = plan.tailFrom; k < this.tn; k++, at++) {
-      t[at] = this.tt[k]!;
-      const d = this.td[k]!;
-      v[at] = d === RAW_DECIMALS ? this.tm[k]! : this.tm[k]! / POW10[d]!;
-      f[at] = this.tf[k]!;
+    const tail = this.tail;
+    for (let k = plan.tailFrom * TAIL_FIELDS; k < this.tn * TAIL_FIELDS; k += TAIL_FIELDS, at++) {
+      t[at] = tail[k]!;
+      const df = tail[k + 2]!;
+      const d = df >> 8;
+      v[at] = d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!;
+      f[at] = df & 0xff;
     }
   }
 
@@ -231,7 +235,13 @@ export class SeriesChunks {
   /** Encodes the open tail as a sealed chunk and empties it. */
   private seal(): void {
     const n = this.tn;
-    const { tt, tm, td, tf } = this;
+    const { tt, tm, td, tf } = SEAL;
+    for (let i = 0, k = 0; i < n; i++, k += TAIL_FIELDS) {
+      tt[i] = this.tail[k]!;
+      tm[i] = this.tail[k + 1]!;
+      td[i] = this.tail[k + 2]! >> 8;
+      tf[i] = this.tail[k + 2]! & 0xff;
+    }
     const t0 = tt[0]!;
     const step = n > 1 ? Math.round((tt[n - 1]! - t0) / (n - 1)) : 0;
     let maxDev = 0;
@@ -323,17 +333,10 @@ export class SeriesChunks {
   }
 
   private growTail(): number {
-    const before = this.tt.length;
-    const cap = before * 2;
-    const grow = <A extends Float64Array | Uint8Array>(a: A, next: A): A => {
-      next.set(a);
-      return next;
-    };
-    this.tt = grow(this.tt, new Float64Array(cap));
-    this.tm = grow(this.tm, new Float64Array(cap));
-    this.td = grow(this.td, new Uint8Array(cap));
-    this.tf = grow(this.tf, new Uint8Array(cap));
-    return (cap - before) * 18;
+    const next = new Float64Array(this.tail.length * 2);
+    next.set(this.tail);
+    this.tail = next;
+    return next.byteLength / 2;
   }
 
   private resizeData(size: number): void {
@@ -374,11 +377,9 @@ export class SeriesChunks {
     this.chunks = 0;
     this.setData(new Uint8Array(0));
     this.dataLen = 0;
-    this.tt = new Float64Array(FIRST_TAIL);
-    this.tm = new Float64Array(FIRST_TAIL);
-    this.td = new Uint8Array(FIRST_TAIL);
-    this.tf = new Uint8Array(FIRST_TAIL);
+    this.tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
     this.tn = 0;
+    this.last = -Infinity;
   }
 }
 
