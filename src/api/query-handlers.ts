@@ -29,7 +29,7 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
     const timeout = durationParam(req, 'timeout');
     const deadline = Date.now() + Math.min(o.timeoutMs, timeout ?? Infinity);
     try {
-      return await evaluate(expr, range, (matchers, r) => reader.select(req.tenant, matchers, r), { ...o, deadline, ...(req.signal ? { signal: req.signal } : {}) }, notes);
+      return await evaluate(expr, range, (matchers, r, hints) => reader.select(req.tenant, matchers, r, hints), { ...o, deadline, ...(req.signal ? { signal: req.signal } : {}) }, notes);
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       if (err.type === 'timeout') throw new ApiError('QUERY_TIMEOUT', err.message);

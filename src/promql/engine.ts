@@ -1,4 +1,4 @@
-import { type Labels, type LabelMatcher, type SeriesSamples, type TimeRange } from '../storage/interface.js';
+import { type Labels, type LabelMatcher, type SelectHints, type SeriesSamples, type TimeRange } from '../storage/interface.js';
 import { aggregate } from './aggregate.js';
 import { Annotations } from './annotations.js';
 import { unwrapParen, type AggregateExpr, type Call, type Expr, type MatrixSelector, type SubqueryExpr, type VectorSelector } from './ast.js';
@@ -10,7 +10,7 @@ import { atTime, instantSteps, RangeStepper, withoutStale, type Grid } from './s
 import { labelsKey, mergeSameLabels, QueryError, type RawSeries, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
 /** Where selectors read raw samples from (the storage module's MetricsReader.select). */
-export type SelectFn = (matchers: readonly LabelMatcher[], range: TimeRange) => AsyncIterable<SeriesSamples>;
+export type SelectFn = (matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints) => AsyncIterable<SeriesSamples>;
 
 export interface EngineLimits {
   /** Staleness window of instant selectors, ms (Prometheus: 5m). */
@@ -132,7 +132,8 @@ async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> 
   }
   for (const { plan, window } of plans) {
     const { selector } = planSelector(plan, limits.lookbackMs);
-    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window), take), ev, limits.lookbackMs, ev.ctx.notes, () => { checkLimits(limits); }));
+    // A plan uses each series before it reads the next (its accumulators copy what they keep).
+    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window, { transient: true }), take), ev, limits.lookbackMs, ev.ctx.notes, () => { checkLimits(limits); }));
   }
 }
 

@@ -55,13 +55,19 @@ export interface MetricMetadata {
   readonly unit: string;
 }
 
+/** How a caller uses what `select` yields. */
+export interface SelectHints {
+  /** Each series is used only until the next one is asked for: storage may reuse its arrays. */
+  readonly transient?: boolean;
+}
+
 export interface MetricsReader {
   /**
    * Series matching every matcher that have samples in the range, with those samples, ordered by
    * fingerprint. At least one matcher must select something (an all-empty-matching set is
    * refused by the API before it gets here).
    */
-  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples>;
+  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples>;
   /** Label sets of series matching any of the matcher sets and seen in the range (day precision). */
   series(tenant: string, matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]>;
   /** Sorted label names of matching series (all series when no sets are given). */

@@ -1,10 +1,11 @@
-import type { LabelMatcher, Labels, MetricMetadata, SeriesSamples, TimeRange } from '../interface.js';
+import type { LabelMatcher, Labels, MetricMetadata, SelectHints, SeriesSamples, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { parseJsonRows } from './json-rows.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
 import type { LookupCache } from './lookup-cache.js';
 import { readNativeColumns } from './native-columns.js';
 import { fingerprintHalves, type RecentSamples } from '../recent/recent-samples.js';
+import { SampleScratch } from '../recent/series-chunks.js';
 import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
 
@@ -47,16 +48,17 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
     return parseJsonRows<SeriesRow>(await this.conn.query(render(q), 'JSONEachRow'));
   }
 
-  async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
+  async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples> {
     const condition = matchers.length ? join(matchers.map(matcherCondition), sql` AND `) : sql`1`;
     const lookup = () => this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
     const key = JSON.stringify([tenant, Math.floor(range.start / DAY_MS), Math.floor(range.end / DAY_MS), matchers]);
     const rows = this.lookups ? await this.lookups.get(key, lookup) : await lookup();
     if (this.recent?.covers(range)) {
+      const scratch = hints?.transient ? new SampleScratch() : undefined;
       for (const row of rows) {
         let fp = this.halves.get(row);
         if (!fp) this.halves.set(row, (fp = fingerprintHalves(row.fp)));
-        const s = this.recent.read(tenant, fp[0], fp[1], range);
+        const s = this.recent.read(tenant, fp[0], fp[1], range, scratch);
         if (s) yield { labels: toLabels(row), ...s };
       }
       return;

@@ -1,4 +1,4 @@
-import type { DashboardVersion, AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { DashboardVersion, AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SelectHints, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
@@ -86,8 +86,8 @@ export class ClickHouseStorage implements MetricsStorage {
     return this.recent?.stats;
   }
 
-  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): AsyncIterable<SeriesSamples> {
-    return this.read.select(tenant, matchers, range);
+  select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples> {
+    return this.read.select(tenant, matchers, range, hints);
   }
 
   series(tenant: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]> {

@@ -1,7 +1,7 @@
 import type { TimeRange } from '../interface.js';
 import { RAW_DECIMALS } from '../value-encoding.js';
 import { sampleBlocks, type SampleColumns } from './native-block.js';
-import { SeriesChunks, type SampleArrays } from './series-chunks.js';
+import { SeriesChunks, type SampleArrays, type SampleScratch } from './series-chunks.js';
 
 const TWO_32 = 4294967296;
 /** Eviction frees down to this share of the budget, so it runs once per quarter budget appended. */
@@ -72,10 +72,10 @@ export class RecentSamples {
     if (this.bytes > this.maxBytes) this.evict();
   }
 
-  /** The series' samples in the range, or undefined when it has none there. */
-  read(tenant: string, lo: number, hi: number, range: TimeRange): SampleArrays | undefined {
+  /** The series' samples in the range (in `scratch` when given), or undefined when it has none there. */
+  read(tenant: string, lo: number, hi: number, range: TimeRange, scratch?: SampleScratch): SampleArrays | undefined {
     const map = this.tenants.get(tenant);
-    return map && find(map, lo, hi)?.chunks.read(range.start, range.end);
+    return map && find(map, lo, hi)?.chunks.read(range.start, range.end, scratch);
   }
 
   private appendBlock(b: SampleColumns): void {

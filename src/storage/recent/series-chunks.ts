@@ -19,6 +19,24 @@ const SEAL = { tt: new Float64Array(CHUNK_SAMPLES), tm: new Float64Array(CHUNK_S
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
 export const SERIES_OVERHEAD_BYTES = 400;
 
+/** Arrays one series after another is read into (the caller uses each before the next). */
+export class SampleScratch {
+  private t = new Float64Array(0);
+  private v = new Float64Array(0);
+  private f = new Uint8Array(0);
+
+  /** Views of `n` samples' room. */
+  room(n: number): { t: Float64Array; v: Float64Array; f: Uint8Array } {
+    if (this.t.length < n) {
+      const size = Math.max(n, this.t.length * 2);
+      this.t = new Float64Array(size);
+      this.v = new Float64Array(size);
+      this.f = new Uint8Array(size);
+    }
+    return { t: this.t.subarray(0, n), v: this.v.subarray(0, n), f: this.f.subarray(0, n) };
+  }
+}
+
 /** Where a read's samples are (see SeriesChunks.plan). */
 export interface ReadPlan {
   readonly first: number;
@@ -177,13 +195,14 @@ export class SeriesChunks {
     }
   }
 
-  /** The samples with `start <= t <= end` in arrays of their own, or undefined when there are none. */
-  read(start: number, end: number): SampleArrays | undefined {
+  /**
+   * The samples with `start <= t <= end`, or undefined when there are none: in arrays of their
+   * own, or in `scratch` (valid until its next use).
+   */
+  read(start: number, end: number, scratch?: SampleScratch): SampleArrays | undefined {
     const plan = this.plan(start, end);
     if (!plan) return undefined;
-    const t = new Float64Array(plan.total);
-    const v = new Float64Array(plan.total);
-    const f = new Uint8Array(plan.total);
+    const { t, v, f } = scratch ? scratch.room(plan.total) : { t: new Float64Array(plan.total), v: new Float64Array(plan.total), f: new Uint8Array(plan.total) };
     this.decodeInto(plan, t, v, f, 0);
     return trim(t, v, f, start, end);
   }
@@ -206,11 +225,12 @@ export class SeriesChunks {
     const t0 = this.index[c * INDEX_FIELDS]!;
     const step = this.f64[(off + 8) / 8]!;
     let p = off + HEADER_BYTES;
+    const { i8, i16, i32 } = this;
     if (tWidth === RAW) t.set(this.f64.subarray(p / 8, p / 8 + n), at);
-    else if (tWidth === 0) for (let i = 0; i < n; i++) t[at + i] = t0 + i * step;
-    else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + this.i8[q + i]!;
-    else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + this.i16[q + i]!;
-    else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + this.i32[q + i]!;
+    else if (tWidth === 0) for (let i = 0, x = t0; i < n; i++, x += step) t[at + i] = x;
+    else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + i8[q + i]!;
+    else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + i16[q + i]!;
+    else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + i32[q + i]!;
     p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
     if (vWidth === RAW) {
       v.set(this.f64.subarray(p / 8, p / 8 + n), at);
@@ -220,9 +240,9 @@ export class SeriesChunks {
       let m = this.f64[(off + 16) / 8]!;
       v[at] = m / pow;
       if (vWidth === 0) v.fill(m / pow, at, at + n);
-      else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += this.i8[q + i]!) / pow;
-      else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) v[at + i] = (m += this.i16[q + i]!) / pow;
-      else for (let i = 1, q = p / 4 - 1; i < n; i++) v[at + i] = (m += this.i32[q + i]!) / pow;
+      else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += i8[q + i]!) / pow;
+      else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) v[at + i] = (m += i16[q + i]!) / pow;
+      else for (let i = 1, q = p / 4 - 1; i < n; i++) v[at + i] = (m += i32[q + i]!) / pow;
       p = pad8(p + (vWidth === 0 ? 0 : (n - 1) * vWidth));
     }
     if (hasFlags) {
