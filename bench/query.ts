@@ -4,7 +4,8 @@
  * after the other in the same run, and times eight query_range queries over the whole 6 hours at
  * step 15 s: RUNS runs each after one warm-up, median and p90 per target, and allseer's ratios.
  * Each target first gets to finish its background work after the load (merges, compaction).
- * Scale with BENCH_SERIES, BENCH_STEPS, BENCH_RUNS; pick targets with BENCH_TARGETS.
+ * Scale with BENCH_SERIES, BENCH_STEPS, BENCH_RUNS; pick targets with BENCH_TARGETS and
+ * queries (by name) with BENCH_QUERIES.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TARGETS = (process.env.BENCH_TARGETS ?? 'allseer,victoria-metrics,prometheus').split(',');
 
 /** The query set, with the workload's metric names. */
-const QUERIES: [string, string][] = [
+const ALL_QUERIES: [string, string][] = [
   ['rate_sum_by_code', 'sum by (code) (rate(http_requests_total[5m]))'],
   ['sum_by_job_all', 'sum by (job) ({__name__=~"(http|node)_.+"})'],
   ['hist_quantile_p99', 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'],
@@ -31,6 +32,7 @@ const QUERIES: [string, string][] = [
   ['avg_over_time_1h', 'sum by (job) (avg_over_time(node_memory_usage_ratio[1h]))'],
   ['single_series', 'node_memory_usage_ratio{instance="10.0.16.4:9100"}'],
 ];
+const QUERIES = ALL_QUERIES.filter(([name]) => !process.env.BENCH_QUERIES || process.env.BENCH_QUERIES.split(',').includes(name));
 
 interface Timing {
   median: number;

@@ -317,19 +317,19 @@ export class SeriesChunks {
     this.f64[(off + 8) / 8] = step;
     this.f64[(off + 16) / 8] = m0;
     let p = off + HEADER_BYTES;
+    // One loop per width: each stores to one kind of typed array.
+    const { i8, i16, i32 } = this;
     if (tWidth === RAW) this.f64.set(tt.subarray(0, n), p / 8);
-    else if (tWidth > 0) {
-      const dev = this.view(tWidth, p, n);
-      for (let i = 0; i < n; i++) dev[i] = tt[i]! - (t0 + i * step);
-    }
+    else if (tWidth === 1) for (let i = 0; i < n; i++) i8[p + i] = tt[i]! - (t0 + i * step);
+    else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) i16[q + i] = tt[i]! - (t0 + i * step);
+    else if (tWidth === 4) for (let i = 0, q = p / 4; i < n; i++) i32[q + i] = tt[i]! - (t0 + i * step);
     p += tBytes;
     if (vWidth === RAW) {
       const out = this.f64.subarray(p / 8, p / 8 + n);
       for (let i = 0; i < n; i++) out[i] = td[i] === RAW_DECIMALS ? tm[i]! : tm[i]! / POW10[td[i]!]!;
-    } else if (vWidth > 0) {
-      const delta = this.view(vWidth, p, n - 1);
-      for (let i = 1; i < n; i++) delta[i - 1] = scaled[i]! - scaled[i - 1]!;
-    }
+    } else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) i8[q + i] = scaled[i]! - scaled[i - 1]!;
+    else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) i16[q + i] = scaled[i]! - scaled[i - 1]!;
+    else if (vWidth === 4) for (let i = 1, q = p / 4 - 1; i < n; i++) i32[q + i] = scaled[i]! - scaled[i - 1]!;
     p += vBytes;
     if (hasFlags) d.set(tf.subarray(0, n), p);
     this.dataLen += size;
@@ -343,13 +343,6 @@ export class SeriesChunks {
     this.index[at + 1] = tt[n - 1]!;
     this.index[at + 2] = off;
     this.tn = 0;
-  }
-
-  /** A typed view of `n` integers of `width` bytes at byte `at` of the data stream (for writing). */
-  private view(width: number, at: number, n: number): Int8Array | Int16Array | Int32Array {
-    if (width === 1) return this.i8.subarray(at, at + n);
-    if (width === 2) return this.i16.subarray(at / 2, at / 2 + n);
-    return this.i32.subarray(at / 4, at / 4 + n);
   }
 
   private growTail(): number {
