@@ -38,19 +38,26 @@ export class GroupAccumulator {
   private readonly groups = new Map<string, Group>();
   private readonly op: StreamableOp;
 
+  /** `by` grouping: its label names, sorted and without repeats. */
+  private readonly byNames: readonly string[] | undefined;
+
   constructor(private readonly e: AggregateExpr, private readonly n: number) {
     if (!isStreamable(e.op)) throw new QueryError('internal', `aggregation ${e.op} is not streamable`);
     this.op = e.op;
+    this.byNames = e.without ? undefined : [...new Set(e.grouping)].sort();
+  }
+
+  /**
+   * For sum, count and group: the running sums and counts of the series' group, for a caller that
+   * adds the series' step values itself (acc += value, count += 1, in series order as `add`
+   * does); undefined for the other operations.
+   */
+  sumTarget(labels: Labels): { acc: Float64Array; count: Float64Array } | undefined {
+    return this.op === 'sum' || this.op === 'count' || this.op === 'group' ? this.group(labels) : undefined;
   }
 
   add(labels: Labels, values: Float64Array, has: Uint8Array): void {
-    const groupLabels = grouping(this.e, labels);
-    const key = labelsKey(groupLabels);
-    let g = this.groups.get(key);
-    if (!g) {
-      g = { labels: groupLabels, acc: new Float64Array(this.n), count: new Float64Array(this.n), mean: this.op === 'avg' ? new Float64Array(this.n) : undefined };
-      this.groups.set(key, g);
-    }
+    const g = this.group(labels);
     const { acc, count, mean } = g;
     const n = this.n;
     if (this.op === 'min' || this.op === 'max') {
@@ -70,6 +77,24 @@ export class GroupAccumulator {
       count[i]!++;
     }
     if (mean) for (let i = 0; i < n; i++) if (has[i]) mean[i] = nextMean(mean[i]!, values[i]!, count[i]!);
+  }
+
+  private group(labels: Labels): Group {
+    // `by`: the group's key straight from the labels (as labelsKey of grouping() spells it);
+    // its label set is built only for a new group.
+    let key = '';
+    if (this.byNames) {
+      for (const k of this.byNames) {
+        const v = labels[k];
+        if (v !== undefined && v !== '') key += `${k}\xff${v}\xfe`;
+      }
+    } else key = labelsKey(grouping(this.e, labels));
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { labels: grouping(this.e, labels), acc: new Float64Array(this.n), count: new Float64Array(this.n), mean: this.op === 'avg' ? new Float64Array(this.n) : undefined };
+      this.groups.set(key, g);
+    }
+    return g;
   }
 
   series(): StepSeries[] {

@@ -26,6 +26,25 @@ export function instantSteps(s: SeriesSamples, sel: VectorSelector, grid: Grid, 
   const steps = grid.steps;
   let any = false;
   let j = 0;
+  if (at === undefined && !times) {
+    // The common case, without the per-step branches: both the step and the sample only move forward.
+    const offset = sel.offsetMs;
+    const n = ts.length;
+    for (let i = 0; i < steps.length; i++) {
+      const ref = steps[i]! - offset;
+      while (j < n && ts[j]! <= ref) j++;
+      const k = j - 1;
+      if (k < 0 || ts[k]! < ref - lookbackMs || (flags[k]! & STALE_FLAG) !== 0) {
+        values[i] = 0;
+        has[i] = 0;
+      } else {
+        values[i] = vs[k]!;
+        has[i] = 1;
+        any = true;
+      }
+    }
+    return any;
+  }
   for (let i = 0; i < steps.length; i++) {
     const ref = (at ?? steps[i]!) - sel.offsetMs;
     if (at !== undefined) j = 0;
@@ -41,6 +60,31 @@ export function instantSteps(s: SeriesSamples, sel: VectorSelector, grid: Grid, 
     any = true;
   }
   return any;
+}
+
+/**
+ * instantSteps added straight into running sums (sum/count/group streamed): per step with a value,
+ * `acc += value` and `count += 1`. False, having added nothing, for an `@` selector (the caller
+ * then takes the general way).
+ */
+export function instantStepsInto(s: SeriesSamples, sel: VectorSelector, grid: Grid, lookbackMs: number, acc: Float64Array, count: Float64Array): boolean {
+  if (sel.at !== undefined) return false;
+  const ts = s.timestamps;
+  const vs = s.values;
+  const flags = s.flags;
+  const steps = grid.steps;
+  const offset = sel.offsetMs;
+  const n = ts.length;
+  let j = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const ref = steps[i]! - offset;
+    while (j < n && ts[j]! <= ref) j++;
+    const k = j - 1;
+    if (k < 0 || ts[k]! < ref - lookbackMs || (flags[k]! & STALE_FLAG) !== 0) continue;
+    acc[i] = acc[i]! + vs[k]!;
+    count[i]!++;
+  }
+  return true;
 }
 
 /** A series' samples without staleness markers (the stored arrays themselves when it has none). */

@@ -3,7 +3,7 @@ import type { Annotations } from './annotations.js';
 import { GroupAccumulator, isStreamable, TOPK_CELLS, TopkAccumulator } from './accumulate.js';
 import { unwrapParen, type AggregateExpr, type Call, type MatrixSelector, type VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
-import { instantSteps, RangeStepper, withoutStale, type Grid } from './series-steps.js';
+import { instantSteps, instantStepsInto, RangeStepper, withoutStale, type Grid } from './series-steps.js';
 import { labelsKey, QueryError, type StepSeries, withoutName } from './value.js';
 
 /**
@@ -58,6 +58,8 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
   if (plan.kind === 'instant') {
     for await (const s of series) {
       if ((++done & 255) === 0) check();
+      const into = acc instanceof GroupAccumulator ? acc.sumTarget(s.labels) : undefined;
+      if (into && instantStepsInto(s, plan.selector, grid, lookbackMs, into.acc, into.count)) continue;
       if (instantSteps(s, plan.selector, grid, lookbackMs, false, values, has)) acc.add(s.labels, values, has);
     }
     return acc.series();

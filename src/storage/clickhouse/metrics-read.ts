@@ -25,8 +25,9 @@ export class MetricsRead {
    * @param lookups series lookups remembered between queries; only where this process writes
    *   every series row (embedded), see LookupCache.
    */
-  /** Fingerprint halves of series rows (rows are kept by the lookup cache). */
+  /** Fingerprint halves and label sets of series rows (rows are kept by the lookup cache). */
   private readonly halves = new WeakMap<SeriesRow, readonly [number, number]>();
+  private readonly labelSets = new WeakMap<SeriesRow, Labels>();
 
   constructor(private readonly conn: ChConnection, private readonly db: string, private readonly lookups?: LookupCache<SeriesRow>, private readonly recent?: RecentSamples) {}
 
@@ -59,7 +60,10 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
         let fp = this.halves.get(row);
         if (!fp) this.halves.set(row, (fp = fingerprintHalves(row.fp)));
         const s = this.recent.read(tenant, fp[0], fp[1], range, scratch);
-        if (s) yield { labels: toLabels(row), ...s };
+        if (!s) continue;
+        let labels = this.labelSets.get(row);
+        if (!labels) this.labelSets.set(row, (labels = toLabels(row)));
+        yield { labels, ...s };
       }
       return;
     }
