@@ -165,6 +165,20 @@ export class RangeStepper {
     const steps = this.grid.steps;
     let lo = 0;
     let hi = 0;
+    if (at === undefined) {
+      const n = times.length;
+      for (let i = 0; i < steps.length; i++) {
+        const ref = steps[i]! - offsetMs;
+        const start = ref - rangeMs;
+        while (lo < n && times[lo]! < start) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < n && times[hi]! <= ref) hi++;
+        from[i] = lo;
+        to[i] = hi;
+        ends[i] = ref;
+      }
+      return;
+    }
     for (let i = 0; i < steps.length; i++) {
       const ref = (at ?? steps[i]!) - offsetMs;
       const start = ref - rangeMs;
