@@ -9,15 +9,15 @@ const EVICT_TO = 0.75;
 /** Write tokens remembered, so that a retried write is not appended twice. */
 const TOKENS_KEPT = 64;
 
-interface Entry {
-  readonly lo: number;
-  readonly hi: number;
-  readonly chunks: SeriesChunks;
-  /** Next entry with the same map key. */
-  chain: Entry | undefined;
+/** A series' samples with what finds it (one object: appending touches as little memory as it can). */
+class Entry extends SeriesChunks {
   /** The series that followed this one in the last block: tried before the map. */
-  after: Entry | undefined;
-  removed: boolean;
+  after: Entry | undefined = undefined;
+  removed = false;
+
+  constructor(readonly lo: number, readonly hi: number, /** Next entry with the same map key. */ public chain: Entry | undefined) {
+    super();
+  }
 }
 
 /** A fingerprint (decimal UInt64, as series rows carry it) as low and high 32-bit halves. */
@@ -75,7 +75,7 @@ export class RecentSamples {
   /** The series' samples in the range (in `scratch` when given), or undefined when it has none there. */
   read(tenant: string, lo: number, hi: number, range: TimeRange, scratch?: SampleScratch): SampleArrays | undefined {
     const map = this.tenants.get(tenant);
-    return map && find(map, lo, hi)?.chunks.read(range.start, range.end, scratch);
+    return map && find(map, lo, hi)?.read(range.start, range.end, scratch);
   }
 
   private appendBlock(b: SampleColumns): void {
@@ -100,7 +100,7 @@ export class RecentSamples {
       const t = ts[2 * r]! + (ts[2 * r + 1]! | 0) * TWO_32;
       const d = decimals[r]!;
       const m = d === RAW_DECIMALS ? mantissaBits[r]! : mantissa[2 * r]! + (mantissa[2 * r + 1]! | 0) * TWO_32;
-      this.bytes += t > e.chunks.lastT ? e.chunks.append(t, m, d, flags[r]!) : e.chunks.insert(t, m, d, flags[r]!);
+      this.bytes += t > e.lastT ? e.append(t, m, d, flags[r]!) : e.insert(t, m, d, flags[r]!);
       if (t > this.newest) this.newest = t;
     }
   }
@@ -116,9 +116,9 @@ export class RecentSamples {
 
   private add(map: Map<number, Entry>, lo: number, hi: number): Entry {
     const key = keyOf(lo, hi);
-    const e: Entry = { lo, hi, chunks: new SeriesChunks(), chain: map.get(key), after: undefined, removed: false };
+    const e = new Entry(lo, hi, map.get(key));
     map.set(key, e);
-    this.bytes += e.chunks.bytes;
+    this.bytes += e.bytes;
     this.series++;
     return e;
   }
@@ -134,7 +134,7 @@ export class RecentSamples {
     for (const map of this.tenants.values()) {
       for (const head of map.values()) {
         for (let e: Entry | undefined = head; e; e = e.chain) {
-          for (const [maxT, bytes] of e.chunks.sealedEnds()) {
+          for (const [maxT, bytes] of e.sealedEnds()) {
             ends.push(maxT);
             sizes.push(bytes);
           }
@@ -160,10 +160,10 @@ export class RecentSamples {
       for (const [key, head] of [...map]) {
         const kept: Entry[] = [];
         for (let e: Entry | undefined = head; e; e = e.chain) {
-          this.bytes += e.chunks.dropBefore(cutoff);
-          if (e.chunks.empty) {
+          this.bytes += e.dropBefore(cutoff);
+          if (e.empty) {
             e.removed = true;
-            this.bytes -= e.chunks.bytes;
+            this.bytes -= e.bytes;
             this.series--;
           } else kept.push(e);
         }
