@@ -2,6 +2,7 @@ import type { TimeRange } from '../interface.js';
 import { RAW_DECIMALS } from '../value-encoding.js';
 import { sampleBlocks, type SampleColumns } from './native-block.js';
 import { SeriesChunks, type SampleArrays, type SampleScratch } from './series-chunks.js';
+import { Slabs } from './slabs.js';
 
 const TWO_32 = 4294967296;
 /** Eviction frees down to this share of the budget, so it runs once per quarter budget appended. */
@@ -15,8 +16,8 @@ class Entry extends SeriesChunks {
   after: Entry | undefined = undefined;
   removed = false;
 
-  constructor(readonly lo: number, readonly hi: number, /** Next entry with the same map key. */ public chain: Entry | undefined) {
-    super();
+  constructor(readonly lo: number, readonly hi: number, /** Next entry with the same map key. */ public chain: Entry | undefined, slabs: Slabs) {
+    super(slabs);
   }
 }
 
@@ -46,6 +47,7 @@ export class RecentSamples {
   private bytes = 0;
   private series = 0;
   private readonly tokens = new Set<string>();
+  private slabs = new Slabs();
 
   constructor(private readonly maxBytes: number) {}
 
@@ -116,7 +118,7 @@ export class RecentSamples {
 
   private add(map: Map<number, Entry>, lo: number, hi: number): Entry {
     const key = keyOf(lo, hi);
-    const e = new Entry(lo, hi, map.get(key));
+    const e = new Entry(lo, hi, map.get(key), this.slabs);
     map.set(key, e);
     this.bytes += e.bytes;
     this.series++;
@@ -151,6 +153,7 @@ export class RecentSamples {
     }
     if (excess > 0) {
       this.tenants.clear();
+      this.slabs = new Slabs();
       this.bytes = 0;
       this.series = 0;
       this.evictedBefore = Math.max(this.evictedBefore, this.newest + 1);

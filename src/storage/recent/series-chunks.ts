@@ -1,13 +1,14 @@
 import { STALE_FLAG } from '../interface.js';
 import { decimalsOf, POW10, RAW_DECIMALS } from '../value-encoding.js';
+import { Slabs } from './slabs.js';
 
 /** Samples per sealed chunk. */
 export const CHUNK_SAMPLES = 128;
 /** First capacity of a series' open tail; it doubles up to CHUNK_SAMPLES. */
 const FIRST_TAIL = 8;
-/** Per sealed chunk in the index: first time, last time, byte offset in the data stream. */
-const INDEX_FIELDS = 3;
-/** Header of a chunk in the data stream: widths, decimals, flags marker, count, step, first mantissa. */
+/** Per sealed chunk in the index: first time, last time, slab, offset, bytes. */
+const INDEX_FIELDS = 5;
+/** Header of a sealed chunk: widths, decimals, flags marker, count, step, first mantissa. */
 const HEADER_BYTES = 24;
 /** Raw 8-byte column (timestamps or values stored as doubles). */
 const RAW = 8;
@@ -53,8 +54,8 @@ export interface SampleArrays {
 }
 
 /**
- * Every sample of one series, oldest first: a raw open tail, and sealed chunks packed into one
- * byte stream. A sealed chunk stores timestamps as deviations from a fixed step (none at all for
+ * Every sample of one series, oldest first: a raw open tail, and sealed chunks kept in shared
+ * slabs (slabs.ts). A sealed chunk stores timestamps as deviations from a fixed step (none at all for
  * a regular scrape) and values as deltas of the decimal mantissas storage uses (value-encoding.ts)
  * in the narrowest width that holds them, else as doubles; decoding gives back exactly the
  * doubles ClickHouse returns (`mantissa / 10^decimals`, one IEEE division).
@@ -63,20 +64,19 @@ export interface SampleArrays {
  * which rebuilds the series (rare: ingest refuses out-of-order samples).
  */
 export class SeriesChunks {
-  private index = new Float64Array(INDEX_FIELDS * 4);
+  /** Per sealed chunk: first time, last time, slab, offset in the slab, bytes. */
+  private index: number[] = [];
   private chunks = 0;
-  private data = new Uint8Array(0);
-  private f64 = new Float64Array(0);
-  private i8 = new Int8Array(0);
-  private i16 = new Int16Array(0);
-  private i32 = new Int32Array(0);
-  private dataLen = 0;
+  private sealedBytes = 0;
   /** The open tail, three numbers per sample: time, mantissa (or raw value), decimals·256 + flags. */
   private tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
   private tn = 0;
   private last = -Infinity;
   /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
   private readonly scaled = SCALED;
+
+  /** @param slabs where sealed chunks are kept (shared by every series of a cache) */
+  constructor(private readonly slabs: Slabs = new Slabs()) {}
 
   /** Time of the newest sample; -Infinity when empty. */
   get lastT(): number {
@@ -89,16 +89,12 @@ export class SeriesChunks {
 
   /** Memory held, for the cache's budget. */
   get bytes(): number {
-    return SERIES_OVERHEAD_BYTES + this.index.byteLength + this.data.byteLength + this.tail.byteLength;
+    return SERIES_OVERHEAD_BYTES + this.index.length * 8 + this.sealedBytes + this.tail.byteLength;
   }
 
   /** Times of the sealed chunks' newest samples, oldest first (for choosing what to evict). */
   *sealedEnds(): Iterable<[maxT: number, bytes: number]> {
-    for (let c = 0; c < this.chunks; c++) {
-      const off = this.index[c * INDEX_FIELDS + 2]!;
-      const end = c + 1 < this.chunks ? this.index[(c + 1) * INDEX_FIELDS + 2]! : this.dataLen;
-      yield [this.index[c * INDEX_FIELDS + 1]!, end - off + INDEX_FIELDS * 8];
-    }
+    for (let c = 0; c < this.chunks; c++) yield [this.index[c * INDEX_FIELDS + 1]!, this.index[c * INDEX_FIELDS + 4]! + INDEX_FIELDS * 8];
   }
 
   /**
@@ -153,13 +149,9 @@ export class SeriesChunks {
     let k = 0;
     while (k < this.chunks && this.index[k * INDEX_FIELDS + 1]! < cutoff) k++;
     if (k > 0) {
-      const base = k < this.chunks ? this.index[k * INDEX_FIELDS + 2]! : this.dataLen;
-      this.data.copyWithin(0, base, this.dataLen);
-      this.dataLen -= base;
-      this.index.copyWithin(0, k * INDEX_FIELDS, this.chunks * INDEX_FIELDS);
+      this.freeChunks(0, k);
+      this.index.splice(0, k * INDEX_FIELDS);
       this.chunks -= k;
-      for (let c = 0; c < this.chunks; c++) this.index[c * INDEX_FIELDS + 2] = this.index[c * INDEX_FIELDS + 2]! - base;
-      this.resizeData(this.dataLen);
     }
     if (this.chunks === 0 && this.last < cutoff) this.reset();
     return this.bytes - before;
@@ -208,36 +200,45 @@ export class SeriesChunks {
   }
 
   private chunkCount(c: number): number {
-    const off = this.index[c * INDEX_FIELDS + 2]!;
-    const d = this.data;
+    const d = this.slabs.get(this.index[c * INDEX_FIELDS + 2]!).u8;
+    const off = this.index[c * INDEX_FIELDS + 3]!;
     return d[off + 4]! | (d[off + 5]! << 8) | (d[off + 6]! << 16);
+  }
+
+  /** Gives chunks [from, to) back to the slabs. */
+  private freeChunks(from: number, to: number): void {
+    for (let c = from; c < to; c++) {
+      const size = this.index[c * INDEX_FIELDS + 4]!;
+      this.slabs.free(this.index[c * INDEX_FIELDS + 2]!, size);
+      this.sealedBytes -= size;
+    }
   }
 
   /** Decodes sealed chunk `c` into the arrays at `at`; returns the next position. */
   private decode(c: number, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): number {
-    const off = this.index[c * INDEX_FIELDS + 2]!;
-    const d = this.data;
+    const slab = this.slabs.get(this.index[c * INDEX_FIELDS + 2]!);
+    const off = this.index[c * INDEX_FIELDS + 3]!;
+    const { u8: d, f64, i8, i16, i32 } = slab;
     const tWidth = d[off]!;
     const vWidth = d[off + 1]!;
     const dec = d[off + 2]!;
     const hasFlags = d[off + 3]!;
     const n = this.chunkCount(c);
     const t0 = this.index[c * INDEX_FIELDS]!;
-    const step = this.f64[(off + 8) / 8]!;
+    const step = f64[(off + 8) / 8]!;
     let p = off + HEADER_BYTES;
-    const { i8, i16, i32 } = this;
-    if (tWidth === RAW) t.set(this.f64.subarray(p / 8, p / 8 + n), at);
+    if (tWidth === RAW) t.set(f64.subarray(p / 8, p / 8 + n), at);
     else if (tWidth === 0) for (let i = 0, x = t0; i < n; i++, x += step) t[at + i] = x;
     else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + i8[q + i]!;
     else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + i16[q + i]!;
     else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + i32[q + i]!;
     p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
     if (vWidth === RAW) {
-      v.set(this.f64.subarray(p / 8, p / 8 + n), at);
+      v.set(f64.subarray(p / 8, p / 8 + n), at);
       p += n * 8;
     } else {
       const pow = POW10[dec]!;
-      let m = this.f64[(off + 16) / 8]!;
+      let m = f64[(off + 16) / 8]!;
       v[at] = m / pow;
       if (vWidth === 0) v.fill(m / pow, at, at + n);
       else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += i8[q + i]!) / pow;
@@ -303,9 +304,8 @@ export class SeriesChunks {
     const tBytes = pad8(tWidth === 0 ? 0 : n * tWidth);
     const vBytes = pad8(vWidth === RAW ? n * 8 : vWidth === 0 ? 0 : (n - 1) * vWidth);
     const size = HEADER_BYTES + tBytes + vBytes + (hasFlags ? pad8(n) : 0);
-    if (this.dataLen + size > this.data.length) this.resizeData(Math.max(this.dataLen + size, this.data.length * 2, 8 * size));
-    const off = this.dataLen;
-    const d = this.data;
+    const [id, off] = this.slabs.alloc(size);
+    const { u8: d, f64, i8, i16, i32 } = this.slabs.get(id);
     d[off] = tWidth;
     d[off + 1] = vWidth;
     d[off + 2] = dec;
@@ -314,34 +314,26 @@ export class SeriesChunks {
     d[off + 5] = (n >> 8) & 0xff;
     d[off + 6] = (n >> 16) & 0xff;
     d[off + 7] = 0;
-    this.f64[(off + 8) / 8] = step;
-    this.f64[(off + 16) / 8] = m0;
+    f64[(off + 8) / 8] = step;
+    f64[(off + 16) / 8] = m0;
     let p = off + HEADER_BYTES;
     // One loop per width: each stores to one kind of typed array.
-    const { i8, i16, i32 } = this;
-    if (tWidth === RAW) this.f64.set(tt.subarray(0, n), p / 8);
+    if (tWidth === RAW) f64.set(tt.subarray(0, n), p / 8);
     else if (tWidth === 1) for (let i = 0; i < n; i++) i8[p + i] = tt[i]! - (t0 + i * step);
     else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) i16[q + i] = tt[i]! - (t0 + i * step);
     else if (tWidth === 4) for (let i = 0, q = p / 4; i < n; i++) i32[q + i] = tt[i]! - (t0 + i * step);
     p += tBytes;
     if (vWidth === RAW) {
-      const out = this.f64.subarray(p / 8, p / 8 + n);
+      const out = f64.subarray(p / 8, p / 8 + n);
       for (let i = 0; i < n; i++) out[i] = td[i] === RAW_DECIMALS ? tm[i]! : tm[i]! / POW10[td[i]!]!;
     } else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) i8[q + i] = scaled[i]! - scaled[i - 1]!;
     else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) i16[q + i] = scaled[i]! - scaled[i - 1]!;
     else if (vWidth === 4) for (let i = 1, q = p / 4 - 1; i < n; i++) i32[q + i] = scaled[i]! - scaled[i - 1]!;
     p += vBytes;
     if (hasFlags) d.set(tf.subarray(0, n), p);
-    this.dataLen += size;
-    if ((this.chunks + 1) * INDEX_FIELDS > this.index.length) {
-      const next = new Float64Array(this.index.length * 2);
-      next.set(this.index);
-      this.index = next;
-    }
-    const at = this.chunks++ * INDEX_FIELDS;
-    this.index[at] = t0;
-    this.index[at + 1] = tt[n - 1]!;
-    this.index[at + 2] = off;
+    this.index.push(t0, tt[n - 1]!, id, off, size);
+    this.chunks++;
+    this.sealedBytes += size;
     this.tn = 0;
   }
 
@@ -350,20 +342,6 @@ export class SeriesChunks {
     next.set(this.tail);
     this.tail = next;
     return next.byteLength / 2;
-  }
-
-  private resizeData(size: number): void {
-    const next = new Uint8Array(pad8(size));
-    next.set(this.data.subarray(0, this.dataLen));
-    this.setData(next);
-  }
-
-  private setData(data: Uint8Array<ArrayBuffer>): void {
-    this.data = data;
-    this.f64 = new Float64Array(data.buffer);
-    this.i8 = new Int8Array(data.buffer);
-    this.i16 = new Int16Array(data.buffer);
-    this.i32 = new Int32Array(data.buffer);
   }
 
   /** Every sample as tail columns (for a rebuild); the decimal form is found again as ingest finds it. */
@@ -386,10 +364,9 @@ export class SeriesChunks {
   }
 
   private reset(): void {
-    this.index = new Float64Array(INDEX_FIELDS * 4);
+    this.freeChunks(0, this.chunks);
+    this.index = [];
     this.chunks = 0;
-    this.setData(new Uint8Array(0));
-    this.dataLen = 0;
     this.tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
     this.tn = 0;
     this.last = -Infinity;
