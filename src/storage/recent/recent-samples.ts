@@ -1,8 +1,8 @@
 import type { TimeRange } from '../interface.js';
 import { RAW_DECIMALS } from '../value-encoding.js';
 import { sampleBlocks, type SampleColumns } from './native-block.js';
-import { SeriesChunks, type SampleArrays, type SampleScratch } from './series-chunks.js';
-import { Slabs } from './slabs.js';
+import { SeriesChunks, TAIL_DOUBLES, type SampleArrays, type SampleScratch } from './series-chunks.js';
+import { Slabs, SlotPool } from './slabs.js';
 
 const TWO_32 = 4294967296;
 /** Eviction frees down to this share of the budget, so it runs once per quarter budget appended. */
@@ -16,8 +16,8 @@ class Entry extends SeriesChunks {
   after: Entry | undefined = undefined;
   removed = false;
 
-  constructor(readonly lo: number, readonly hi: number, /** Next entry with the same map key. */ public chain: Entry | undefined, slabs: Slabs) {
-    super(slabs);
+  constructor(readonly lo: number, readonly hi: number, /** Next entry with the same map key. */ public chain: Entry | undefined, slabs: Slabs, tails: SlotPool) {
+    super(slabs, tails);
   }
 }
 
@@ -48,6 +48,7 @@ export class RecentSamples {
   private series = 0;
   private readonly tokens = new Set<string>();
   private slabs = new Slabs();
+  private tails = new SlotPool(TAIL_DOUBLES);
 
   constructor(private readonly maxBytes: number) {}
 
@@ -118,7 +119,7 @@ export class RecentSamples {
 
   private add(map: Map<number, Entry>, lo: number, hi: number): Entry {
     const key = keyOf(lo, hi);
-    const e = new Entry(lo, hi, map.get(key), this.slabs);
+    const e = new Entry(lo, hi, map.get(key), this.slabs, this.tails);
     map.set(key, e);
     this.bytes += e.bytes;
     this.series++;
@@ -154,6 +155,7 @@ export class RecentSamples {
     if (excess > 0) {
       this.tenants.clear();
       this.slabs = new Slabs();
+      this.tails = new SlotPool(TAIL_DOUBLES);
       this.bytes = 0;
       this.series = 0;
       this.evictedBefore = Math.max(this.evictedBefore, this.newest + 1);

@@ -1,11 +1,9 @@
 import { STALE_FLAG } from '../interface.js';
 import { decimalsOf, POW10, RAW_DECIMALS } from '../value-encoding.js';
-import { Slabs } from './slabs.js';
+import { Slabs, SlotPool } from './slabs.js';
 
 /** Samples per sealed chunk. */
 export const CHUNK_SAMPLES = 128;
-/** First capacity of a series' open tail; it doubles up to CHUNK_SAMPLES. */
-const FIRST_TAIL = 8;
 /** Per sealed chunk in the index: first time, last time, slab, offset, bytes. */
 const INDEX_FIELDS = 5;
 /** Header of a sealed chunk: widths, decimals, flags marker, count, step, first mantissa. */
@@ -15,6 +13,9 @@ const RAW = 8;
 const SCALED = new Float64Array(CHUNK_SAMPLES);
 /** Numbers per sample in the open tail. */
 const TAIL_FIELDS = 3;
+/** Doubles of an open tail's slot. */
+export const TAIL_DOUBLES = CHUNK_SAMPLES * TAIL_FIELDS;
+const NO_TAIL = new Float64Array(0);
 /** The tail's columns while a chunk is sealed (shared by every series). */
 const SEAL = { tt: new Float64Array(CHUNK_SAMPLES), tm: new Float64Array(CHUNK_SAMPLES), td: new Uint8Array(CHUNK_SAMPLES), tf: new Uint8Array(CHUNK_SAMPLES) };
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
@@ -68,15 +69,20 @@ export class SeriesChunks {
   private index: number[] = [];
   private chunks = 0;
   private sealedBytes = 0;
-  /** The open tail, three numbers per sample: time, mantissa (or raw value), decimals·256 + flags. */
-  private tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
+  /**
+   * The open tail, three numbers per sample (time, mantissa or raw value, decimals·256 + flags)
+   * from `ta` in `tail`, a slot of the shared pool (allocated with the first sample).
+   */
+  private tail: Float64Array = NO_TAIL;
+  private ta = 0;
+  private tailSlot = -1;
   private tn = 0;
   private last = -Infinity;
   /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
   private readonly scaled = SCALED;
 
   /** @param slabs where sealed chunks are kept (shared by every series of a cache) */
-  constructor(private readonly slabs: Slabs = new Slabs()) {}
+  constructor(private readonly slabs: Slabs = new Slabs(), private readonly tails: SlotPool = new SlotPool(TAIL_DOUBLES)) {}
 
   /** Time of the newest sample; -Infinity when empty. */
   get lastT(): number {
@@ -89,7 +95,7 @@ export class SeriesChunks {
 
   /** Memory held, for the cache's budget. */
   get bytes(): number {
-    return SERIES_OVERHEAD_BYTES + this.index.length * 8 + this.sealedBytes + this.tail.byteLength;
+    return SERIES_OVERHEAD_BYTES + this.index.length * 8 + this.sealedBytes + (this.tailSlot >= 0 ? TAIL_DOUBLES * 8 : 0);
   }
 
   /** Times of the sealed chunks' newest samples, oldest first (for choosing what to evict). */
@@ -103,14 +109,16 @@ export class SeriesChunks {
    */
   append(t: number, m: number, d: number, f: number): number {
     let grown = 0;
-    if (this.tn * TAIL_FIELDS === this.tail.length) {
-      if (this.tn >= CHUNK_SAMPLES) {
-        const before = this.bytes;
-        this.seal();
-        grown = this.bytes - before;
-      } else grown = this.growTail();
+    if (this.tailSlot < 0) {
+      this.tailSlot = this.tails.alloc();
+      [this.tail, this.ta] = this.tails.locate(this.tailSlot);
+      grown = TAIL_DOUBLES * 8;
+    } else if (this.tn === CHUNK_SAMPLES) {
+      const before = this.bytes;
+      this.seal();
+      grown = this.bytes - before;
     }
-    const i = this.tn++ * TAIL_FIELDS;
+    const i = this.ta + this.tn++ * TAIL_FIELDS;
     this.tail[i] = t;
     this.tail[i + 1] = m;
     this.tail[i + 2] = d * 256 + f;
@@ -169,7 +177,7 @@ export class SeriesChunks {
     let last = first;
     let total = 0;
     while (last < this.chunks && this.index[last * INDEX_FIELDS]! <= end) total += this.chunkCount(last++);
-    const tailFrom = this.tn > 0 && this.tail[0]! <= end && this.last >= start ? 0 : this.tn;
+    const tailFrom = this.tn > 0 && this.tail[this.ta]! <= end && this.last >= start ? 0 : this.tn;
     total += this.tn - tailFrom;
     return total === 0 ? undefined : { first, last, tailFrom, total };
   }
@@ -178,7 +186,7 @@ export class SeriesChunks {
   decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
     for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
     const tail = this.tail;
-    for (let k = plan.tailFrom * TAIL_FIELDS; k < this.tn * TAIL_FIELDS; k += TAIL_FIELDS, at++) {
+    for (let k = this.ta + plan.tailFrom * TAIL_FIELDS; k < this.ta + this.tn * TAIL_FIELDS; k += TAIL_FIELDS, at++) {
       t[at] = tail[k]!;
       const df = tail[k + 2]!;
       const d = df >> 8;
@@ -257,7 +265,7 @@ export class SeriesChunks {
   private seal(): void {
     const n = this.tn;
     const { tt, tm, td, tf } = SEAL;
-    for (let i = 0, k = 0; i < n; i++, k += TAIL_FIELDS) {
+    for (let i = 0, k = this.ta; i < n; i++, k += TAIL_FIELDS) {
       tt[i] = this.tail[k]!;
       tm[i] = this.tail[k + 1]!;
       td[i] = this.tail[k + 2]! >> 8;
@@ -337,13 +345,6 @@ export class SeriesChunks {
     this.tn = 0;
   }
 
-  private growTail(): number {
-    const next = new Float64Array(this.tail.length * 2);
-    next.set(this.tail);
-    this.tail = next;
-    return next.byteLength / 2;
-  }
-
   /** Every sample as tail columns (for a rebuild); the decimal form is found again as ingest finds it. */
   private raw(): { t: Float64Array; m: Float64Array; d: Uint8Array; f: Uint8Array; n: number } {
     const all = this.read(-Infinity, Infinity);
@@ -367,7 +368,10 @@ export class SeriesChunks {
     this.freeChunks(0, this.chunks);
     this.index = [];
     this.chunks = 0;
-    this.tail = new Float64Array(FIRST_TAIL * TAIL_FIELDS);
+    if (this.tailSlot >= 0) this.tails.free(this.tailSlot);
+    this.tailSlot = -1;
+    this.tail = NO_TAIL;
+    this.ta = 0;
     this.tn = 0;
     this.last = -Infinity;
   }

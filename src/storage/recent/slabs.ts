@@ -67,3 +67,38 @@ export class Slabs {
     this.used = 0;
   }
 }
+
+/**
+ * Fixed-size slots of doubles (one series' open tail each) in large shared buffers, reused
+ * through a free list: like Slabs, so that open tails are not an ArrayBuffer per series.
+ */
+export class SlotPool {
+  private readonly buffers: Float64Array[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly perBuffer: number;
+
+  /** @param slotDoubles doubles per slot */
+  constructor(readonly slotDoubles: number) {
+    this.perBuffer = Math.max(1, Math.floor(SLAB_BYTES / 8 / slotDoubles));
+  }
+
+  /** A free slot's id. */
+  alloc(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const id = this.buffers.length * this.perBuffer;
+    this.buffers.push(new Float64Array(this.perBuffer * this.slotDoubles));
+    for (let s = this.perBuffer - 1; s > 0; s--) this.freeSlots.push(id + s);
+    return id;
+  }
+
+  free(id: number): void {
+    this.freeSlots.push(id);
+  }
+
+  /** The buffer slot `id` is in, and where in it the slot starts. */
+  locate(id: number): [buffer: Float64Array, at: number] {
+    const b = Math.floor(id / this.perBuffer);
+    return [this.buffers[b]!, (id - b * this.perBuffer) * this.slotDoubles];
+  }
+}
