@@ -40,6 +40,8 @@ export interface Config {
     maxQueryMemoryBytes: number;
     /** Memory for the in-process copy of the newest samples (embedded); 0 turns it off. */
     recentSamplesBytes: number;
+    /** At start, the newest span of stored samples loaded into that copy, ms. */
+    recentSamplesPreloadMs: number;
   };
   retention: { metricsMs: number; alertHistoryMs: number; logsMs: number; tracesMs: number; errorsMs: number; eventsMs: number };
   analytics: { maxAgeMs: number; maxPropertiesBytes: number; keys: string[]; kpiIntervalMs: number };
@@ -246,6 +248,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       maxServerMemoryBytes: size('storage.max_server_memory', s.max_server_memory, (v) => parseMemory(v, totalmem())),
       maxQueryMemoryBytes: size('storage.max_query_memory', s.max_query_memory),
       recentSamplesBytes: size('storage.recent_samples', s.recent_samples),
+      recentSamplesPreloadMs: dur('storage.recent_samples_preload', s.recent_samples_preload),
     },
     retention: {
       metricsMs: dur('retention.metrics', file.retention.metrics),

@@ -82,6 +82,7 @@ export const ConfigSchema = Type.Object({
     max_server_memory: Size('25%', 'embedded: chDB max_server_memory_usage (a size, or a share of physical memory)'),
     max_query_memory: Size('512MiB', 'per-query max_memory_usage'),
     recent_samples: Size('256MiB', 'embedded: memory for an in-process, compressed copy of the newest samples, which PromQL reads instead of ClickHouse; 0 turns it off'),
+    recent_samples_preload: Duration('3h', 'embedded: at start, the newest samples storage holds over this span are loaded into the in-process copy (if they fit half its memory); 0s loads none'),
   }, strict),
   retention: Type.Object({
     metrics: Duration('30d', 'how long samples are kept (TTL, whole parts dropped)'),

@@ -25,5 +25,5 @@ export function openStorage(config: Config): MetricsStorage {
     tracesRetentionSeconds: Math.round(config.retention.tracesMs / 1000),
     errorsRetentionSeconds: Math.round(config.retention.errorsMs / 1000),
     eventsRetentionSeconds: Math.round(config.retention.eventsMs / 1000),
-  }, s.recentSamplesBytes);
+  }, { bytes: s.recentSamplesBytes, preloadMs: s.recentSamplesPreloadMs });
 }

@@ -16,7 +16,12 @@ import { parseJsonRows } from './json-rows.js';
 import { MetricsRead } from './metrics-read.js';
 import { migrate } from './migrate.js';
 import type { SchemaOptions } from './schema.js';
-import { database, ident, param, render, sql } from './sql.js';
+import { database, ident, param, render, sql, type Fragment } from './sql.js';
+
+/** Estimated memory per preloaded sample (chunk bytes plus the per-series share), for the preload check. */
+const PRELOAD_BYTES_PER_SAMPLE = 8;
+/** Samples read per preload query (bounds the answer's size). */
+const PRELOAD_ROWS_PER_QUERY = 2_000_000;
 
 /** MetricsStorage on a ClickHouse connection (chDB or server): the one storage implementation. */
 export class ClickHouseStorage implements MetricsStorage {
@@ -34,8 +39,12 @@ export class ClickHouseStorage implements MetricsStorage {
   /** The newest samples kept in process (embedded only), see RecentSamples. */
   private readonly recent: RecentSamples | undefined;
 
-  /** @param recentSamplesBytes memory for the in-process copy of the newest samples; 0 turns it off. */
-  constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions, recentSamplesBytes = 0) {
+  /**
+   * @param recentSamples memory for the in-process copy of the newest samples (0 turns it off),
+   *   and the span of stored samples loaded into it at start
+   */
+  constructor(private readonly conn: ChConnection, private readonly schema: SchemaOptions, private readonly recentSamplesOptions: { bytes: number; preloadMs?: number } = { bytes: 0 }) {
+    const recentSamplesBytes = recentSamplesOptions.bytes;
     // Embedded: this process writes every series row and sample, so series lookups can be
     // remembered and the newest samples read from memory.
     const embedded = schema.mode === 'embedded';
@@ -54,12 +63,38 @@ export class ClickHouseStorage implements MetricsStorage {
 
   async migrate(): Promise<void> {
     await migrate(this.conn, this.schema);
-    if (this.recent) {
-      // Before this process writes: what storage already holds is not in memory.
-      const q = sql`SELECT count() AS n, max(unix_milli) AS t FROM ${database(this.schema.database)}.${ident('samples')}`;
-      const [held] = parseJsonRows<{ n: string; t: string }>(await this.conn.query(render(q), 'JSONEachRow'));
-      this.recent.coverFrom(held && Number(held.n) > 0 ? Number(held.t) + 1 : Number.NEGATIVE_INFINITY);
+    if (this.recent) await this.preloadRecent(this.recent);
+  }
+
+  /**
+   * Before this process writes: the in-process copy gets the newest stored samples (the preload
+   * span before the newest one, when they fit half its memory) and covers from there; what is
+   * older is read from ClickHouse.
+   */
+  private async preloadRecent(recent: RecentSamples): Promise<void> {
+    const table = sql`${database(this.schema.database)}.${ident('samples')}`;
+    const count = async (where: Fragment) => parseJsonRows<{ n: string; t: string }>(await this.conn.query(render(sql`SELECT count() AS n, max(unix_milli) AS t FROM ${table} WHERE ${where}`), 'JSONEachRow'))[0];
+    const held = await count(sql`1`);
+    if (!held || Number(held.n) === 0) {
+      recent.coverFrom(Number.NEGATIVE_INFINITY);
+      return;
     }
+    const newest = Number(held.t);
+    recent.coverFrom(newest + 1);
+    const preloadMs = this.recentSamplesOptions.preloadMs ?? 0;
+    if (preloadMs <= 0) return;
+    const since = newest - preloadMs + 1;
+    const rows = Number((await count(sql`unix_milli >= ${param('Int64', since)}`))?.n ?? 0);
+    if (rows * PRELOAD_BYTES_PER_SAMPLE > this.recentSamplesOptions.bytes / 2) return;
+    // In pieces of whole series, each series' samples in time order (as appends want them).
+    const pieces = Math.max(1, Math.ceil(rows / PRELOAD_ROWS_PER_QUERY));
+    for (let k = 0; k < pieces; k++) {
+      const q = sql`SELECT toString(tenant) AS tenant, fingerprint, unix_milli, mantissa, decimals, flags FROM ${table}
+WHERE unix_milli >= ${param('Int64', since)} AND fingerprint % ${param('UInt64', pieces)} = ${param('UInt64', k)}
+ORDER BY tenant, fingerprint, unix_milli`;
+      recent.append([await this.conn.query(render(q), 'Native')], `preload:${k}`);
+    }
+    recent.coverFrom(since);
   }
 
   async write(blocks: readonly EncodedBlock[], token: string): Promise<void> {

@@ -84,6 +84,27 @@ export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
           tenants = keys;
           got.tenant = width === 1 ? new Uint8Array(scratch, at, rows) : width === 2 ? new Uint16Array(scratch, at, rows) : new Uint32Array(scratch, at, rows);
         }
+      } else if (type === 'String') {
+        // A plain String column (a ClickHouse query's answer): the dictionary is built here.
+        const index = new Map<string, number>();
+        const at = used;
+        used += (rows * 4 + 7) & ~7;
+        if (used > scratch.byteLength) throw malformed('more columns than expected');
+        const idx = new Uint32Array(scratch, at, rows);
+        const keys: string[] = [];
+        for (let r = 0; r < rows; r++) {
+          const v = string();
+          let k = index.get(v);
+          if (k === undefined) {
+            k = keys.push(v) - 1;
+            index.set(v, k);
+          }
+          idx[r] = k;
+        }
+        if (name === 'tenant') {
+          tenants = keys;
+          got.tenant = idx;
+        }
       } else if (type === 'UInt64' || type === 'Int64') {
         const at = aligned(rows * 8);
         got[name] = new Uint32Array(scratch, at, rows * 2);

@@ -11,7 +11,7 @@ import { ClickHouseStorage } from '../clickhouse/storage.js';
 const dir = tempDir('recent-samples');
 const conn = new ChdbConnection({ path: dir.path, maxServerMemoryBytes: 1 << 30, maxQueryMemoryBytes: 512 << 20 });
 const schema = { database: 'r1', mode: 'embedded' as const, cluster: '', metricsRetentionSeconds: 30 * 86_400 };
-const cached = new ClickHouseStorage(conn, schema, 64 << 20);
+const cached = new ClickHouseStorage(conn, schema, { bytes: 64 << 20 });
 const plain = new ClickHouseStorage(conn, schema);
 const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000;
 const STEP = 15_000;
@@ -79,8 +79,25 @@ describe('recent samples in process', () => {
     });
   }
 
+  it('after a restart with a preload span, holds the newest stored samples and reads them as ClickHouse does', async () => {
+    const hour = 3_600_000;
+    const preloaded = new ClickHouseStorage(conn, schema, { bytes: 64 << 20, preloadMs: hour });
+    await preloaded.migrate();
+    const newest = T0 + (STEPS - 1) * STEP + ((STEPS - 1) * 7919) % 900;
+    const stats = preloaded.recentSamples()!;
+    expect(stats.coveredFrom).toBeLessThanOrEqual(newest - hour + 1);
+    expect(stats.coveredFrom).toBeGreaterThan(T0);
+    expect(stats.series).toBe(40);
+    const lastHour = { start: stats.coveredFrom, end: newest };
+    for (const matchers of [[eq('__name__', 'temperature')], [eq('__name__', 'requests_total')]]) {
+      for (const tenant of ['default', 'other']) {
+        expect(await collect(preloaded.select(tenant, matchers, lastHour))).toEqual(await collect(plain.select(tenant, matchers, lastHour)));
+      }
+    }
+  });
+
   it('after a restart answers only for times newer than what storage held', async () => {
-    const again = new ClickHouseStorage(conn, schema, 64 << 20);
+    const again = new ClickHouseStorage(conn, schema, { bytes: 64 << 20 });
     await again.migrate();
     const from = again.recentSamples()!.coveredFrom;
     expect(from).toBeGreaterThan(T0 + (STEPS - 1) * STEP);

@@ -103,6 +103,8 @@ describe('SeriesChunks', () => {
     fill(chunks, samples.filter((_, i) => i % 3 === 1).reverse(), 'insert');
     expectRead(chunks, samples, -Infinity, Infinity);
     expect(chunks.insert(samples[7]!.t, samples[7]!.v * 100, 2, 0)).toBe(0);
+    const newest = samples.at(-1)!;
+    expect(chunks.insert(newest.t, newest.v * 100, 2, 0)).toBe(0);
     samples[7] = { t: samples[7]!.t, v: 99.5, f: 0 };
     fill(chunks, [samples[7]], 'insert');
     fill(chunks, [{ t: 0, v: -1, f: 0 }], 'insert');

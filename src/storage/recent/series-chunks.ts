@@ -128,6 +128,10 @@ export class SeriesChunks {
 
   /** Adds or replaces a sample at any time (rebuilds the series). Returns the change in `bytes`. */
   insert(t: number, m: number, d: number, f: number): number {
+    // A repeat of a sample still in the open tail (a write replayed after a crash) changes nothing.
+    for (let k = this.ta + (this.tn - 1) * TAIL_FIELDS; k >= this.ta && this.tail[k]! >= t; k -= TAIL_FIELDS) {
+      if (this.tail[k] === t && this.tail[k + 1] === m && this.tail[k + 2] === d * 256 + f) return 0;
+    }
     const before = this.bytes;
     const all = this.raw();
     let lo = 0;
