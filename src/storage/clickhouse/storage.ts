@@ -81,9 +81,10 @@ export class ClickHouseStorage implements MetricsStorage {
     }
     const newest = Number(held.t);
     recent.coverFrom(newest + 1);
-    const preloadMs = this.recentSamplesOptions.preloadMs ?? 0;
-    if (preloadMs <= 0) return;
-    const since = newest - preloadMs + 1;
+    // The span ends at the newest sample, or now when some are stamped in the future (a client
+    // sending the wrong unit must not leave the copy covering nothing): those are loaded too.
+    const since = Math.min(newest, Date.now()) - Math.max(0, this.recentSamplesOptions.preloadMs ?? 0) + 1;
+    if (since > newest) return;
     const rows = Number((await count(sql`unix_milli >= ${param('Int64', since)}`))?.n ?? 0);
     if (rows * PRELOAD_BYTES_PER_SAMPLE > this.recentSamplesOptions.bytes / 2) return;
     // In pieces of whole series, each series' samples in time order (as appends want them).

@@ -112,3 +112,26 @@ describe('recent samples in process', () => {
     expect(await collect(again.select('default', matchers, recentRange))).toEqual([{ labels: { __name__: 'requests_total', i: 'new' }, t: [from + 1000], v: [7], f: [0] }]);
   });
 });
+
+describe('recent samples after a restart, with samples stamped in the future', () => {
+  it('loads those and covers from now, without a preload span', async () => {
+    const future = { ...schema, database: 'r2' };
+    const first = new ClickHouseStorage(conn, future, { bytes: 64 << 20 });
+    await first.migrate();
+    const now = Date.now();
+    const later = now + 10 * 365 * 86_400_000;
+    const r = makeSeriesRef('default', 'wrong_unit', []);
+    const b = new BlockBuilder();
+    b.series(r, now - 60_000);
+    b.sample(r, now - 60_000, 1, 0);
+    b.sample(r, later, 2, 0); // a clock ten years ahead
+    await first.write([b.finish()], 'future');
+    const again = new ClickHouseStorage(conn, future, { bytes: 64 << 20 });
+    await again.migrate();
+    const from = again.recentSamples()!.coveredFrom;
+    expect(from).toBeGreaterThan(now - 60_000);
+    expect(from).toBeLessThanOrEqual(Date.now() + 1);
+    const range = { start: from, end: later };
+    expect(await collect(again.select('default', [eq('__name__', 'wrong_unit')], range))).toEqual([{ labels: { __name__: 'wrong_unit' }, t: [later], v: [2], f: [0] }]);
+  });
+});
