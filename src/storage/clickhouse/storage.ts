@@ -48,7 +48,7 @@ export class ClickHouseStorage implements MetricsStorage {
     // Embedded: this process writes every series row and sample, so series lookups can be
     // remembered and the newest samples read from memory.
     const embedded = schema.mode === 'embedded';
-    this.recent = embedded && recentSamplesBytes > 0 ? new RecentSamples(recentSamplesBytes) : undefined;
+    this.recent = embedded && recentSamplesBytes > 0 ? new RecentSamples(recentSamplesBytes, schema.metricsRetentionSeconds * 1000) : undefined;
     this.read = new MetricsRead(conn, schema.database, embedded ? new LookupCache(512, 200_000) : undefined, this.recent);
     this.history = new AlertHistory(conn, schema.database);
     this.logs = new LogsRead(conn, schema.database);

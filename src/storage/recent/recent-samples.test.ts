@@ -82,4 +82,21 @@ describe('RecentSamples', () => {
     recent.append([b.finish().samples], 'one');
     expect(recent.stats).toEqual({ bytes: 0, series: 0, coveredFrom: T0 + 1000 });
   });
+
+  it('drops what is past the retention, as ClickHouse does, and stops covering it', () => {
+    const recent = new RecentSamples(64 << 20, 3_600_000);
+    recent.coverFrom(Number.NEGATIVE_INFINITY);
+    const now = Date.now();
+    const old = makeSeriesRef('t', 'm', [['age', 'old']]);
+    const young = makeSeriesRef('t', 'm', [['age', 'young']]);
+    const b = new BlockBuilder();
+    for (let i = 0; i < 300; i++) b.sample(old, now - 5 * 3_600_000 + i * 1000, i, 0);
+    for (let i = 0; i < 300; i++) b.sample(young, now - 600_000 + i * 1000, i, 0);
+    recent.append([b.finish().samples], 'one');
+    expect(recent.stats.series).toBe(1);
+    expect(recent.stats.coveredFrom).toBeGreaterThanOrEqual(now - 3_600_000);
+    expect(read(recent, 't', old.fingerprint)).toBeUndefined();
+    expect(read(recent, 't', young.fingerprint)?.t).toHaveLength(300);
+  });
 });
+

@@ -7,6 +7,8 @@ import { Slabs, SlotPool } from './slabs.js';
 const TWO_32 = 4294967296;
 /** Eviction frees down to this share of the budget, so it runs once per quarter budget appended. */
 const EVICT_TO = 0.75;
+/** Appends between two looks for samples past the retention. */
+const EXPIRE_EVERY = 64;
 /** Write tokens remembered, so that a retried write is not appended twice. */
 const TOKENS_KEPT = 64;
 
@@ -47,10 +49,15 @@ export class RecentSamples {
   private bytes = 0;
   private series = 0;
   private readonly tokens = new Set<string>();
+  private appends = 0;
   private slabs = new Slabs();
   private tails = new SlotPool(TAIL_DOUBLES);
 
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * @param maxBytes memory budget
+   * @param maxAgeMs samples older than this (the metrics retention) are dropped, as ClickHouse drops them
+   */
+  constructor(private readonly maxBytes: number, private readonly maxAgeMs = Number.POSITIVE_INFINITY) {}
 
   /** Storage held no sample at `t` or later when this process started writing (set once, at start). */
   coverFrom(t: number): void {
@@ -73,6 +80,9 @@ export class RecentSamples {
     if (this.tokens.size > TOKENS_KEPT) this.tokens.delete(this.tokens.values().next().value!);
     for (const piece of pieces) for (const block of sampleBlocks(piece)) this.appendBlock(block);
     if (this.bytes > this.maxBytes) this.evict();
+    // Past the retention, now and then (a look at each series' oldest chunk).
+    const expired = Date.now() - this.maxAgeMs;
+    if (expired > this.evictedBefore && this.appends++ % EXPIRE_EVERY === 0) this.dropBefore(expired);
   }
 
   /** The series' samples in the range (in `scratch` when given), or undefined when it has none there. */
@@ -161,6 +171,11 @@ export class RecentSamples {
       this.evictedBefore = Math.max(this.evictedBefore, this.newest + 1);
       return;
     }
+    this.dropBefore(cutoff);
+  }
+
+  /** Drops every sealed chunk whose newest sample is older than `cutoff`, and stops covering before it. */
+  private dropBefore(cutoff: number): void {
     for (const map of this.tenants.values()) {
       for (const [key, head] of [...map]) {
         const kept: Entry[] = [];
