@@ -24,31 +24,14 @@ export function instantSteps(s: SeriesSamples, sel: VectorSelector, grid: Grid, 
   const vs = s.values;
   const flags = s.flags;
   const steps = grid.steps;
+  const n = ts.length;
+  // With `@` every step reads the same sample: the first step's, copied.
+  const count = at === undefined ? steps.length : Math.min(1, steps.length);
   let any = false;
   let j = 0;
-  if (at === undefined && !times) {
-    // The common case, without the per-step branches: both the step and the sample only move forward.
-    const offset = sel.offsetMs;
-    const n = ts.length;
-    for (let i = 0; i < steps.length; i++) {
-      const ref = steps[i]! - offset;
-      while (j < n && ts[j]! <= ref) j++;
-      const k = j - 1;
-      if (k < 0 || ts[k]! < ref - lookbackMs || (flags[k]! & STALE_FLAG) !== 0) {
-        values[i] = 0;
-        has[i] = 0;
-      } else {
-        values[i] = vs[k]!;
-        has[i] = 1;
-        any = true;
-      }
-    }
-    return any;
-  }
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = 0; i < count; i++) {
     const ref = (at ?? steps[i]!) - sel.offsetMs;
-    if (at !== undefined) j = 0;
-    while (j < ts.length && ts[j]! <= ref) j++;
+    while (j < n && ts[j]! <= ref) j++;
     const k = j - 1;
     if (k < 0 || ts[k]! < ref - lookbackMs || (flags[k]! & STALE_FLAG) !== 0) {
       values[i] = 0;
@@ -58,6 +41,10 @@ export function instantSteps(s: SeriesSamples, sel: VectorSelector, grid: Grid, 
     values[i] = times ? ts[k]! / 1000 : vs[k]!;
     has[i] = 1;
     any = true;
+  }
+  if (count < steps.length) {
+    values.fill(values[0]!, 0, steps.length);
+    has.fill(has[0]!, 0, steps.length);
   }
   return any;
 }
@@ -163,35 +150,25 @@ export class RangeStepper {
   private bounds(times: Float64Array): void {
     const { at, rangeMs, offsetMs, from, to, ends } = this;
     const steps = this.grid.steps;
+    const n = times.length;
+    // With `@` every step reads the same window: the first step's, copied.
+    const count = at === undefined ? steps.length : Math.min(1, steps.length);
     let lo = 0;
     let hi = 0;
-    if (at === undefined) {
-      const n = times.length;
-      for (let i = 0; i < steps.length; i++) {
-        const ref = steps[i]! - offsetMs;
-        const start = ref - rangeMs;
-        while (lo < n && times[lo]! < start) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < n && times[hi]! <= ref) hi++;
-        from[i] = lo;
-        to[i] = hi;
-        ends[i] = ref;
-      }
-      return;
-    }
-    for (let i = 0; i < steps.length; i++) {
+    for (let i = 0; i < count; i++) {
       const ref = (at ?? steps[i]!) - offsetMs;
       const start = ref - rangeMs;
-      if (at !== undefined) {
-        lo = 0;
-        hi = 0;
-      }
-      while (lo < times.length && times[lo]! < start) lo++;
+      while (lo < n && times[lo]! < start) lo++;
       if (hi < lo) hi = lo;
-      while (hi < times.length && times[hi]! <= ref) hi++;
+      while (hi < n && times[hi]! <= ref) hi++;
       from[i] = lo;
       to[i] = hi;
       ends[i] = ref;
+    }
+    if (count < steps.length) {
+      from.fill(from[0]!);
+      to.fill(to[0]!);
+      ends.fill(ends[0]!);
     }
   }
 }

@@ -113,7 +113,7 @@ export interface StorageHealth {
 
 /** The whole storage module as the composition root sees it. */
 export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistoryStorage, LogsReader, LogStreamsReader, TracesReader, ErrorsStorage, AnalyticsReader, AiReader, DashboardsStorage {
-  /** Applies pending schema migrations; idempotent. */
+  /** Applies pending schema migrations (idempotent), then fills the in-process copy of recent samples from what is stored. Before any write. */
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */
   health(): Promise<StorageHealth>;

@@ -21,14 +21,16 @@ export interface SeriesRow {
 
 /** Read side of the metrics tables. */
 export class MetricsRead {
-  /**
-   * @param lookups series lookups remembered between queries; only where this process writes
-   *   every series row (embedded), see LookupCache.
-   */
   /** Fingerprint halves and label sets of series rows (rows are kept by the lookup cache). */
   private readonly halves = new WeakMap<SeriesRow, readonly [number, number]>();
   private readonly labelSets = new WeakMap<SeriesRow, Labels>();
 
+  /**
+   * @param lookups series lookups remembered between queries; only where this process writes
+   *   every series row (embedded), see LookupCache.
+   * @param recent the in-process copy of the newest samples (embedded), read instead of the
+   *   samples table for the ranges it covers
+   */
   constructor(private readonly conn: ChConnection, private readonly db: string, private readonly lookups?: LookupCache<SeriesRow>, private readonly recent?: RecentSamples) {}
 
   /** A series row was written: remembered lookups may miss it. */

@@ -1,3 +1,5 @@
+import { NativeCursor } from '../native-cursor.js';
+
 /** Fixed-width column types this reader copies straight into typed arrays. */
 const WIDTH = { UInt8: 1, UInt16: 2, UInt32: 4, Float64: 8 } as const;
 
@@ -7,7 +9,6 @@ type ArrayOf<T extends FixedType> = T extends 'UInt8' ? Uint8Array : T extends '
 
 export type NativeColumns<S extends Record<string, FixedType>> = { [K in keyof S]: ArrayOf<S[K]> };
 
-const truncated = (at: number) => new Error(`Native result is truncated at byte ${at}`);
 
 function allocate(type: FixedType, n: number): Uint8Array | Uint16Array | Uint32Array | Float64Array {
   if (type === 'UInt8') return new Uint8Array(n);
@@ -25,36 +26,18 @@ export function readNativeColumns<S extends Record<string, FixedType>>(buf: Buff
   const names = Object.keys(schema);
   const blocks: { rows: number; offsets: number[] }[] = [];
   let total = 0;
-  let p = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (p >= buf.length) throw truncated(p);
-      const b = buf[p++]!;
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
-    }
-  };
-  const string = (): string => {
-    const len = varint();
-    if (p + len > buf.length) throw truncated(p);
-    const s = buf.toString('latin1', p, p + len);
-    p += len;
-    return s;
-  };
-  while (p < buf.length) {
-    const columnCount = varint();
-    const rows = varint();
+  const c = new NativeCursor(buf, 'Native result');
+  while (!c.done) {
+    const columnCount = c.varint();
+    const rows = c.varint();
     if (columnCount !== names.length) throw new Error(`Native block has ${columnCount} columns, expected ${names.length}`);
     const offsets: number[] = [];
     for (const name of names) {
-      const gotName = string();
-      const gotType = string();
+      const gotName = c.string();
+      const gotType = c.string();
       const type = schema[name]!;
       if (gotName !== name || gotType !== type) throw new Error(`Native column ${gotName} ${gotType}, expected ${name} ${type}`);
-      offsets.push(p);
-      p += rows * WIDTH[type];
-      if (p > buf.length) throw truncated(buf.length);
+      offsets.push(c.take(rows * WIDTH[type]));
     }
     blocks.push({ rows, offsets });
     total += rows;

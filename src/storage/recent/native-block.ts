@@ -1,3 +1,5 @@
+import { NativeCursor } from '../native-cursor.js';
+
 /**
  * The columns of samples Native blocks (native-samples.ts) as aligned typed arrays, for the
  * in-process copy of recent samples. 64-bit integers stay as pairs of 32-bit halves.
@@ -30,55 +32,34 @@ const ROW_SCRATCH = 8 * 3 + 2 + 4 * 2;
  * views of memory the next block reuses: read them before asking for the next.
  */
 export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
-  let p = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (p >= buf.length) throw malformed('truncated');
-      const b = buf[p++]!;
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
-    }
-  };
-  const string = (): string => {
-    const len = varint();
-    const s = buf.toString('utf8', p, p + len);
-    p += len;
-    return s;
-  };
-  const u64 = (): number => {
-    const v = buf.readUInt32LE(p) + buf.readUInt32LE(p + 4) * 4294967296;
-    p += 8;
-    return v;
-  };
+  const cur = new NativeCursor(buf, 'samples block');
   let used = 0;
   /** Copies `bytes` bytes to aligned scratch memory; returns their offset there. */
   const aligned = (bytes: number): number => {
-    if (p + bytes > buf.length) throw malformed('truncated');
+    const from = cur.take(bytes);
     const at = used;
     used += (bytes + 7) & ~7;
     if (used > scratch.byteLength) throw malformed('more columns than expected');
-    new Uint8Array(scratch, at, bytes).set(buf.subarray(p, p + bytes));
-    p += bytes;
+    new Uint8Array(scratch, at, bytes).set(buf.subarray(from, from + bytes));
     return at;
   };
-  while (p < buf.length) {
-    const columns = varint();
-    const rows = varint();
+  while (!cur.done) {
+    const columns = cur.varint();
+    const rows = cur.varint();
     const need = (rows * ROW_SCRATCH + 8 * columns + 64);
     if (scratch.byteLength < need) scratch = new ArrayBuffer(need);
     used = 0;
     const got: Partial<Record<string, unknown>> = {};
     let tenants: string[] = [];
     for (let c = 0; c < columns; c++) {
-      const name = string();
-      const type = string();
+      const name = cur.string();
+      const type = cur.string();
       if (type === 'LowCardinality(String)') {
-        u64();
-        const width = [1, 2, 4][u64() & 0xff];
+        cur.u64();
+        const width = [1, 2, 4][cur.u64() & 0xff];
         if (!width) throw malformed(`unsupported index width in ${name}`);
-        const keys = Array.from({ length: u64() }, string);
-        u64();
+        const keys = Array.from({ length: cur.u64() }, () => cur.string());
+        cur.u64();
         const at = aligned(rows * width);
         if (name === 'tenant') {
           tenants = keys;
@@ -93,7 +74,7 @@ export function* sampleBlocks(buf: Buffer): Iterable<SampleColumns> {
         const idx = new Uint32Array(scratch, at, rows);
         const keys: string[] = [];
         for (let r = 0; r < rows; r++) {
-          const v = string();
+          const v = cur.string();
           let k = index.get(v);
           if (k === undefined) {
             k = keys.push(v) - 1;

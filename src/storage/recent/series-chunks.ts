@@ -10,6 +10,7 @@ const INDEX_FIELDS = 5;
 const HEADER_BYTES = 24;
 /** Raw 8-byte column (timestamps or values stored as doubles). */
 const RAW = 8;
+/** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
 const SCALED = new Float64Array(CHUNK_SAMPLES);
 /** Numbers per sample in the open tail. */
 const TAIL_FIELDS = 3;
@@ -19,7 +20,7 @@ const NO_TAIL = new Float64Array(0);
 /** The tail's columns while a chunk is sealed (shared by every series). */
 const SEAL = { tt: new Float64Array(CHUNK_SAMPLES), tm: new Float64Array(CHUNK_SAMPLES), td: new Uint8Array(CHUNK_SAMPLES), tf: new Uint8Array(CHUNK_SAMPLES) };
 /** Bytes a series costs besides its arrays (objects, typed array headers), for the budget. */
-export const SERIES_OVERHEAD_BYTES = 400;
+const SERIES_OVERHEAD_BYTES = 400;
 
 /** Arrays one series after another is read into (the caller uses each before the next). */
 export class SampleScratch {
@@ -40,7 +41,7 @@ export class SampleScratch {
 }
 
 /** Where a read's samples are (see SeriesChunks.plan). */
-export interface ReadPlan {
+interface ReadPlan {
   readonly first: number;
   readonly last: number;
   readonly tailFrom: number;
@@ -78,8 +79,6 @@ export class SeriesChunks {
   private tailSlot = -1;
   private tn = 0;
   private last = -Infinity;
-  /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
-  private readonly scaled = SCALED;
 
   /** @param slabs where sealed chunks are kept (shared by every series of a cache) */
   constructor(private readonly slabs: Slabs = new Slabs(), private readonly tails: SlotPool = new SlotPool(TAIL_DOUBLES)) {}
@@ -170,7 +169,7 @@ export class SeriesChunks {
   }
 
   /** What a read of [start, end] decodes: whole sealed chunks [first, last) and the tail from `tailFrom`. */
-  plan(start: number, end: number): ReadPlan | undefined {
+  private plan(start: number, end: number): ReadPlan | undefined {
     let first = 0;
     let hi = this.chunks;
     while (first < hi) {
@@ -187,7 +186,7 @@ export class SeriesChunks {
   }
 
   /** Decodes what `plan` names into the arrays at `at` (plan.total samples). */
-  decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
+  private decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
     for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
     const tail = this.tail;
     for (let k = this.ta + plan.tailFrom * TAIL_FIELDS; k < this.ta + this.tn * TAIL_FIELDS; k += TAIL_FIELDS, at++) {
@@ -292,7 +291,7 @@ export class SeriesChunks {
       if (td[i] === RAW_DECIMALS) decimal = false;
       else if (td[i]! > dec) dec = td[i]!;
     }
-    const scaled = this.scaled;
+    const scaled = SCALED;
     let m0 = 0;
     let maxDelta = 0;
     if (decimal) {
@@ -396,7 +395,7 @@ function pad8(n: number): number {
 }
 
 /** The samples of `t`/`v`/`f` with `start <= t <= end` (times sorted), as views; undefined when none. */
-export function trim(t: Float64Array, v: Float64Array, f: Uint8Array, start: number, end: number): SampleArrays | undefined {
+function trim(t: Float64Array, v: Float64Array, f: Uint8Array, start: number, end: number): SampleArrays | undefined {
   const total = t.length;
   let a = 0;
   while (a < total && t[a]! < start) a++;

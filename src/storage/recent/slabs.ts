@@ -48,11 +48,6 @@ export class Slabs {
     return this.slabs[id]!;
   }
 
-  /** Buffers held, in bytes. */
-  get bytes(): number {
-    return this.slabs.reduce((n, s) => n + (s ? SLAB_BYTES : 0), 0);
-  }
-
   private open(): void {
     const old = this.current >= 0 ? this.slabs[this.current] : undefined;
     if (old?.live === 0) {
@@ -78,7 +73,7 @@ export class SlotPool {
   private readonly perBuffer: number;
 
   /** @param slotDoubles doubles per slot */
-  constructor(readonly slotDoubles: number) {
+  constructor(private readonly slotDoubles: number) {
     this.perBuffer = Math.max(1, Math.floor(SLAB_BYTES / 8 / slotDoubles));
   }
 
