@@ -12,24 +12,7 @@ export interface Window {
   rangeEnd: number;
   rangeMs: number;
   /** Per-series prefix sums, built on first use and kept while the window slides over one series. */
-  memo: { resets?: Float64Array; sums?: PrefixSums };
-}
-
-/**
- * resets[i] = the sum of the values before each counter reset up to sample i: the correction
- * rate() adds for the resets inside a window is resets[to - 1] - resets[from], so each step
- * costs O(1) instead of a pass over the window.
- */
-function resetCorrections(w: Window): Float64Array {
-  if (w.memo.resets) return w.memo.resets;
-  const v = w.v;
-  const out = new Float64Array(v.length);
-  let sum = 0;
-  for (let i = 1; i < v.length; i++) {
-    if (v[i]! < v[i - 1]!) sum += v[i - 1]!;
-    out[i] = sum;
-  }
-  return (w.memo.resets = out);
+  memo: SeriesMemo;
 }
 
 /**
@@ -43,30 +26,68 @@ interface PrefixSums {
   nonFinite: Int32Array;
 }
 
-function prefixSums(w: Window): PrefixSums {
-  if (w.memo.sums) return w.memo.sums;
-  const v = w.v;
-  const n = v.length;
-  const hi = new Float64Array(n + 1);
-  const lo = new Float64Array(n + 1);
-  const nonFinite = new Int32Array(n + 1);
-  let h = 0;
-  let l = 0;
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    if (Number.isFinite(x)) {
-      // TwoSum: s + err = h + x exactly.
-      const sum = h + x;
-      const bp = sum - h;
-      l += h - (sum - bp) + (x - bp);
-      h = sum;
-    } else bad++;
-    hi[i + 1] = h;
-    lo[i + 1] = l;
-    nonFinite[i + 1] = bad;
+/**
+ * What a window sliding over one series computes once for all its steps, in arrays reused from
+ * one series to the next (a query's series would otherwise allocate megabytes of them).
+ */
+export class SeriesMemo {
+  private resetSums = new Float64Array(0);
+  private hasResets = false;
+  private sums: PrefixSums = { hi: new Float64Array(0), lo: new Float64Array(0), nonFinite: new Int32Array(0) };
+  private hasSums = false;
+
+  /** Forgets the previous series. */
+  clear(): void {
+    this.hasResets = false;
+    this.hasSums = false;
   }
-  return (w.memo.sums = { hi, lo, nonFinite });
+
+  /**
+   * resets[i] = the sum of the values before each counter reset up to sample i: the correction
+   * rate() adds for the resets inside a window is resets[to - 1] - resets[from], so each step
+   * costs O(1) instead of a pass over the window.
+   */
+  resets(v: Float64Array): Float64Array {
+    if (this.hasResets) return this.resetSums;
+    if (this.resetSums.length < v.length) this.resetSums = new Float64Array(v.length * 2);
+    const out = this.resetSums;
+    let sum = 0;
+    out[0] = 0;
+    for (let i = 1; i < v.length; i++) {
+      if (v[i]! < v[i - 1]!) sum += v[i - 1]!;
+      out[i] = sum;
+    }
+    this.hasResets = true;
+    return out;
+  }
+
+  prefixSums(v: Float64Array): PrefixSums {
+    if (this.hasSums) return this.sums;
+    const n = v.length;
+    if (this.sums.hi.length < n + 1) this.sums = { hi: new Float64Array(n * 2 + 1), lo: new Float64Array(n * 2 + 1), nonFinite: new Int32Array(n * 2 + 1) };
+    const { hi, lo, nonFinite } = this.sums;
+    let h = 0;
+    let l = 0;
+    let bad = 0;
+    hi[0] = 0;
+    lo[0] = 0;
+    nonFinite[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (Number.isFinite(x)) {
+        // TwoSum: s + err = h + x exactly.
+        const sum = h + x;
+        const bp = sum - h;
+        l += h - (sum - bp) + (x - bp);
+        h = sum;
+      } else bad++;
+      hi[i + 1] = h;
+      lo[i + 1] = l;
+      nonFinite[i + 1] = bad;
+    }
+    this.hasSums = true;
+    return this.sums;
+  }
 }
 
 /** Windows shorter than this are summed directly, in order, exactly as Prometheus does. */
@@ -78,7 +99,7 @@ const PREFIX_MIN_WINDOW = 32;
  */
 function windowSum(w: Window): number | undefined {
   if (w.to - w.from < PREFIX_MIN_WINDOW) return undefined;
-  const p = prefixSums(w);
+  const p = w.memo.prefixSums(w.v);
   if (p.nonFinite[w.to] !== p.nonFinite[w.from]) return undefined;
   const sum = p.hi[w.to]! - p.hi[w.from]! + (p.lo[w.to]! - p.lo[w.from]!);
   return Number.isFinite(sum) ? sum : undefined;
@@ -88,7 +109,7 @@ export type RangeFn = (w: Window, args: number[]) => number | undefined;
 
 function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
   if (w.to - w.from < 2) return undefined;
-  return extrapolated(w.t, w.v, w.from, w.to, w.rangeStart, w.rangeEnd, w.rangeMs, isCounter ? resetCorrections(w) : undefined, isRate);
+  return extrapolated(w.t, w.v, w.from, w.to, w.rangeStart, w.rangeEnd, w.rangeMs, isCounter ? w.memo.resets(w.v) : undefined, isRate);
 }
 
 /**
@@ -105,18 +126,23 @@ function extrapolated(t: Float64Array, v: Float64Array, from: number, to: number
   let durationToStart = (t[from]! - rangeStart) / 1000;
   const durationToEnd = (rangeEnd - t[to - 1]!) / 1000;
   const sampledInterval = (t[to - 1]! - t[from]!) / 1000;
-  const averageBetween = sampledInterval / (n - 1);
   if (resets && result > 0 && first >= 0) {
     const durationToZero = sampledInterval * (first / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
+  return result * extrapolationFactor(durationToStart, durationToEnd, sampledInterval, n, rangeMs, isRate);
+}
+
+/** What extrapolatedRate multiplies the window's increase by (durations in seconds). */
+function extrapolationFactor(durationToStart: number, durationToEnd: number, sampledInterval: number, n: number, rangeMs: number, isRate: boolean): number {
+  const averageBetween = sampledInterval / (n - 1);
   const threshold = averageBetween * 1.1;
   let interval = sampledInterval;
   interval += durationToStart < threshold ? durationToStart : averageBetween / 2;
   interval += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
   let factor = interval / sampledInterval;
   if (isRate) factor /= rangeMs / 1000;
-  return result * factor;
+  return factor;
 }
 
 /**
@@ -127,8 +153,16 @@ export type Sweep = (w: Window, from: Int32Array, to: Int32Array, ends: Float64A
 
 function extrapolatedSweep(isCounter: boolean, isRate: boolean): Sweep {
   return (w, from, to, ends, values, has) => {
-    const resets = isCounter ? resetCorrections(w) : undefined;
+    const resets = isCounter ? w.memo.resets(w.v) : undefined;
     const { t, v, rangeMs } = w;
+    // Regular scrapes give most steps the same window geometry (sample count, first and last
+    // sample's distance to the window's edges), hence the same extrapolation factor: it is
+    // computed once per geometry with Prometheus's own operations, so results stay exact.
+    let gN = -1;
+    let gStart = 0;
+    let gEnd = 0;
+    let gSampled = 0;
+    let gFactor = 0;
     let any = false;
     for (let i = 0; i < from.length; i++) {
       const a = from[i]!;
@@ -138,9 +172,31 @@ function extrapolatedSweep(isCounter: boolean, isRate: boolean): Sweep {
         has[i] = 0;
         continue;
       }
-      values[i] = extrapolated(t, v, a, b, ends[i]! - rangeMs, ends[i]!, rangeMs, resets, isRate);
       has[i] = 1;
       any = true;
+      const end = ends[i]!;
+      const toStart = t[a]! - (end - rangeMs);
+      const toEnd = end - t[b - 1]!;
+      const sampled = t[b - 1]! - t[a]!;
+      const first = v[a]!;
+      let result = v[b - 1]! - first;
+      if (resets) {
+        result += resets[b - 1]! - resets[a]!;
+        // Counters may extrapolate to zero instead of the window's start: the cached factor holds
+        // only when that cannot apply (sampled·first/result ≥ toStart, with a margin for rounding).
+        if (result > 0 && first >= 0 && sampled * first <= toStart * result * (1 + 1e-9)) {
+          values[i] = extrapolated(t, v, a, b, end - rangeMs, end, rangeMs, resets, isRate);
+          continue;
+        }
+      }
+      if (b - a !== gN || toStart !== gStart || toEnd !== gEnd || sampled !== gSampled) {
+        gN = b - a;
+        gStart = toStart;
+        gEnd = toEnd;
+        gSampled = sampled;
+        gFactor = extrapolationFactor(toStart / 1000, toEnd / 1000, sampled / 1000, gN, rangeMs, isRate);
+      }
+      values[i] = result * gFactor;
     }
     return any;
   };

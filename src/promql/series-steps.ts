@@ -1,6 +1,6 @@
 import { STALE_FLAG, type SeriesSamples } from '../storage/interface.js';
 import type { AtModifier, VectorSelector } from './ast.js';
-import { RANGE_FUNCTIONS, type RangeFn, type Sweep, SWEEPS, type Window } from './functions-range.js';
+import { RANGE_FUNCTIONS, type RangeFn, SeriesMemo, type Sweep, SWEEPS, type Window } from './functions-range.js';
 import type { RawSeries } from './value.js';
 
 /** The evaluation steps (ms) and what resolves `@ start()` / `@ end()`. */
@@ -106,6 +106,7 @@ export class RangeStepper {
   private readonly from: Int32Array;
   private readonly to: Int32Array;
   private readonly ends: Float64Array;
+  private readonly memo = new SeriesMemo();
 
   constructor(func: string, private readonly rangeMs: number, private readonly offsetMs: number, at: AtModifier | undefined, private readonly grid: Grid, scalars: readonly Float64Array[]) {
     this.fn = RANGE_FUNCTIONS[func];
@@ -125,7 +126,8 @@ export class RangeStepper {
   run(s: RawSeries, values: Float64Array, has: Uint8Array, present?: Uint8Array): boolean {
     this.bounds(s.times);
     const { fn, rangeMs, argsAt, noArgs, from, to, ends } = this;
-    const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: {} };
+    this.memo.clear();
+    const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: this.memo };
     if (this.sweep && !present) return this.sweep(w, from, to, ends, values, has);
     let any = false;
     for (let i = 0; i < from.length; i++) {
