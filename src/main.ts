@@ -32,6 +32,7 @@ import { ConfigError, loadConfig, type Config } from './config/load.js';
 import { Decoder } from './ingest/decode.js';
 import { MetricsIngest, type Decoding } from './ingest/metrics-ingest.js';
 import { DecodePool } from './ingest/worker/decode-pool.js';
+import { QueryWorkers } from './promql/parallel/query-workers.js';
 import { SeriesCache } from './ingest/series-cache.js';
 import { IngestSink } from './ingest/sink.js';
 import { kpiGroup } from './rules/kpi.js';
@@ -128,6 +129,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     ? new DecodePool({ workers: config.ingest.decodeWorkers, limits: config.limits, bodyLimitBytes: config.server.bodyLimitBytes, onError: (err) => { log.error({ err: err.message }, 'decode worker failed'); } })
     : undefined;
   const decoding: Decoding = pool ?? new Decoder(cache, config.limits, config.server.bodyLimitBytes);
+  const queryWorkers = config.query.workers > 0 ? new QueryWorkers(config.query.workers, (err) => { log.error({ err: err.message }, 'query worker failed'); }) : undefined;
   const ingest = new MetricsIngest({
     sink,
     decoding,
@@ -294,7 +296,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
         setThresholds: async (name, change) => { thresholds.set(name, change); await rules.reload(loadRules()); },
       }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),
-      query: queryHandlers(storage, config.query, now),
+      query: queryHandlers(storage, { ...config.query, ...(queryWorkers ? { workerPool: queryWorkers } : {}) }, now),
       health: {
         ...health,
         metrics: () => {
@@ -351,6 +353,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await history.flush();
     await wal.close();
     await pool?.close();
+    await queryWorkers?.close();
     await batcher.flushAndStop();
     await storage.close();
     log.info('stopped');

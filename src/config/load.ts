@@ -53,7 +53,7 @@ export interface Config {
   batcher: { maxRows: number; maxBytes: number; flushIntervalMs: number };
   ingest: { decodeWorkers: number };
   limits: { maxLabelNameLength: number; maxLabelValueLength: number; maxLabelsPerSeries: number };
-  query: { timeoutMs: number; maxSamples: number; maxSeries: number; maxPointsPerSeries: number; lookbackMs: number; subqueryStepMs: number };
+  query: { timeoutMs: number; maxSamples: number; maxSeries: number; maxPointsPerSeries: number; lookbackMs: number; subqueryStepMs: number; workers: number };
   logLevel: string;
   scrapeJobs: ScrapeJob[];
   /** Rule file patterns, resolved against the config file's directory. */
@@ -298,6 +298,7 @@ function resolve(file: ConfigFile, problems: string[], baseDir: string): Config 
       maxPointsPerSeries: file.query.max_points_per_series,
       lookbackMs: dur('query.lookback_delta', file.query.lookback_delta),
       subqueryStepMs: dur('query.default_subquery_step', file.query.default_subquery_step),
+      workers: file.query.workers,
     },
     logLevel: file.log.level,
     scrapeJobs,

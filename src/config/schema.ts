@@ -151,6 +151,7 @@ export const ConfigSchema = Type.Object({
     max_points_per_series: Type.Integer({ minimum: 1, default: 11_000, description: 'most steps of a range query' }),
     lookback_delta: Duration('5m', 'how far back an instant selector looks for a sample'),
     default_subquery_step: Duration('1m', 'step of subqueries written without one (Prometheus: the evaluation interval)'),
+    workers: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'worker threads that evaluate parts of heavy aggregations beside the main thread; 0 evaluates on the main thread only' }),
   }, strict),
   log: Type.Object({
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),

@@ -21,6 +21,7 @@ export function isStreamable(op: AggregateExpr['op']): op is StreamableOp {
 }
 
 interface Group {
+  index: number;
   labels: Labels;
   acc: Float64Array;
   count: Float64Array;
@@ -36,6 +37,8 @@ interface Group {
  */
 export class GroupAccumulator {
   private readonly groups = new Map<string, Group>();
+  /** The groups by index. */
+  private readonly list: Group[] = [];
   private readonly op: StreamableOp;
 
   /** `by` grouping: its label names, sorted and without repeats. */
@@ -58,25 +61,44 @@ export class GroupAccumulator {
 
   add(labels: Labels, values: Float64Array, has: Uint8Array): void {
     const g = this.group(labels);
-    const { acc, count, mean } = g;
+    addSteps(this.op, g.acc, g.count, values, has, 0, this.n);
+    const { mean, count } = g;
+    if (mean) for (let i = 0; i < this.n; i++) if (has[i]) mean[i] = nextMean(mean[i]!, values[i]!, count[i]!);
+  }
+
+  /** The index of the series' group (see `merge`), its labels as `add` takes them. */
+  groupIndex(labels: Labels): number {
+    return this.group(labels).index;
+  }
+
+  /**
+   * Adds what a part of the series added into its own arrays (per group index, `n` steps each,
+   * `addSteps` over that part) as if its members came now, in order: sums add, min/max compare,
+   * counts add. Not for avg (its incremental mean does not merge).
+   */
+  merge(acc: Float64Array, count: Float64Array): void {
+    if (this.op === 'avg') throw new QueryError('internal', 'avg results cannot be merged');
     const n = this.n;
-    if (this.op === 'min' || this.op === 'max') {
-      const min = this.op === 'min';
-      for (let i = 0; i < n; i++) {
-        if (!has[i]) continue;
-        const x = values[i]!;
-        const a = acc[i]!;
-        if (count[i] === 0 || Number.isNaN(a) || (min ? x < a : x > a)) acc[i] = x;
-        count[i]!++;
+    for (const g of this.list) {
+      const base = g.index * n;
+      if (base >= acc.length) break;
+      if (this.op === 'min' || this.op === 'max') {
+        const min = this.op === 'min';
+        for (let i = 0; i < n; i++) {
+          const c = count[base + i]!;
+          if (c === 0) continue;
+          const x = acc[base + i]!;
+          const a = g.acc[i]!;
+          if (g.count[i] === 0 || Number.isNaN(a) || (min ? x < a : x > a)) g.acc[i] = x;
+          g.count[i] = g.count[i]! + c;
+        }
+        continue;
       }
-      return;
+      for (let i = 0; i < n; i++) {
+        g.acc[i] = g.acc[i]! + acc[base + i]!;
+        g.count[i] = g.count[i]! + count[base + i]!;
+      }
     }
-    for (let i = 0; i < n; i++) {
-      if (!has[i]) continue;
-      acc[i] = acc[i]! + values[i]!;
-      count[i]!++;
-    }
-    if (mean) for (let i = 0; i < n; i++) if (has[i]) mean[i] = nextMean(mean[i]!, values[i]!, count[i]!);
   }
 
   private group(labels: Labels): Group {
@@ -91,8 +113,9 @@ export class GroupAccumulator {
     } else key = labelsKey(grouping(this.e, labels));
     let g = this.groups.get(key);
     if (!g) {
-      g = { labels: grouping(this.e, labels), acc: new Float64Array(this.n), count: new Float64Array(this.n), mean: this.op === 'avg' ? new Float64Array(this.n) : undefined };
+      g = { index: this.list.length, labels: grouping(this.e, labels), acc: new Float64Array(this.n), count: new Float64Array(this.n), mean: this.op === 'avg' ? new Float64Array(this.n) : undefined };
       this.groups.set(key, g);
+      this.list.push(g);
     }
     return g;
   }
@@ -109,6 +132,29 @@ export class GroupAccumulator {
       out.push({ labels: g.labels, values, has });
     }
     return out;
+  }
+}
+
+/**
+ * One member's step values added into its group's running values at `base` (sum, count and group
+ * add; min and max keep the least/greatest, a number before NaN, as Prometheus does) and counts.
+ */
+export function addSteps(op: StreamableOp, acc: Float64Array, count: Float64Array, values: Float64Array, has: Uint8Array, base: number, n: number): void {
+  if (op === 'min' || op === 'max') {
+    const min = op === 'min';
+    for (let i = 0; i < n; i++) {
+      if (!has[i]) continue;
+      const x = values[i]!;
+      const a = acc[base + i]!;
+      if (count[base + i] === 0 || Number.isNaN(a) || (min ? x < a : x > a)) acc[base + i] = x;
+      count[base + i]!++;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    if (!has[i]) continue;
+    acc[base + i] = acc[base + i]! + values[i]!;
+    count[base + i]!++;
   }
 }
 

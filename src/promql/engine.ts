@@ -1,11 +1,12 @@
-import { type Labels, type LabelMatcher, type SelectHints, type SeriesSamples, type TimeRange } from '../storage/interface.js';
+import { type Labels, type LabelMatcher, type SelectHints, type SeriesSamples, type SharedSelection, type TimeRange } from '../storage/interface.js';
 import { aggregate } from './aggregate.js';
 import { Annotations } from './annotations.js';
 import { unwrapParen, type AggregateExpr, type Call, type Expr, type MatrixSelector, type SubqueryExpr, type VectorSelector } from './ast.js';
 import { binary } from './binary.js';
 import { callInstant } from './functions-instant.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
-import { planSelector, runPlan, streamPlan, type StreamPlan } from './stream.js';
+import type { QueryWorkers } from './parallel/query-workers.js';
+import { parallelizable, planSelector, runPlan, runPlanShared, streamPlan, type StreamPlan } from './stream.js';
 import { atTime, instantSteps, RangeStepper, withoutStale, type Grid } from './series-steps.js';
 import { labelsKey, mergeSameLabels, QueryError, type RawSeries, setLabel, type StepSeries, type Value, withoutName } from './value.js';
 
@@ -27,6 +28,11 @@ export interface EngineLimits {
   signal?: AbortSignal;
   /** false: every aggregation node by node, none streamed (tests compare both ways). */
   stream?: boolean;
+  /**
+   * Streamed sum/count/group/min/max read from shared memory where storage can (selectShared)
+   * and split between the main thread and these workers.
+   */
+  parallel?: { workers: QueryWorkers | undefined; selectShared: (matchers: readonly LabelMatcher[], range: TimeRange) => Promise<SharedSelection | undefined>; minCells?: number };
 }
 
 /** Evaluation range; an instant query has start = end. */
@@ -60,22 +66,22 @@ interface Context {
   notes: Annotations;
 }
 
-/** Counts what a query loads against its limits. */
-function budget(limits: EngineLimits): (s: SeriesSamples) => void {
+/** Counts what a query loads (series, samples) against its limits. */
+function budget(limits: EngineLimits): (addSeries: number, addSamples: number) => void {
   let samples = 0;
   let series = 0;
-  return (s) => {
-    samples += s.timestamps.length;
-    series++;
+  return (addSeries, addSamples) => {
+    samples += addSamples;
+    series += addSeries;
     if (samples > limits.maxSamples) throw new QueryError('execution', 'query processing would load too many samples into memory in query execution', true);
     if (series > limits.maxSeries) throw new QueryError('execution', `query would read more than ${limits.maxSeries} series (query.max_series)`, true);
     checkLimits(limits);
   };
 }
 
-async function* counted(series: AsyncIterable<SeriesSamples>, take: (s: SeriesSamples) => void): AsyncIterable<SeriesSamples> {
+async function* counted(series: AsyncIterable<SeriesSamples>, take: (series: number, samples: number) => void): AsyncIterable<SeriesSamples> {
   for await (const s of series) {
-    take(s);
+    take(1, s.timestamps.length);
     yield s;
   }
 }
@@ -132,8 +138,14 @@ async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> 
   }
   for (const { plan, window } of plans) {
     const { selector } = planSelector(plan, limits.lookbackMs);
+    const check = () => { checkLimits(limits); };
+    const shared = limits.parallel && parallelizable(plan) ? await limits.parallel.selectShared(selector.matchers, window) : undefined;
+    if (shared) {
+      ev.ctx.streamed.set(plan.agg, await runPlanShared(plan, shared, ev, limits.lookbackMs, ev.ctx.notes, limits.parallel?.workers, check, take, limits.parallel?.minCells));
+      continue;
+    }
     // A plan uses each series before it reads the next (its accumulators copy what they keep).
-    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window, { transient: true }), take), ev, limits.lookbackMs, ev.ctx.notes, () => { checkLimits(limits); }));
+    ev.ctx.streamed.set(plan.agg, await runPlan(plan, counted(select(selector.matchers, window, { transient: true }), take), ev, limits.lookbackMs, ev.ctx.notes, check));
   }
 }
 

@@ -1,6 +1,9 @@
-import type { SeriesSamples } from '../storage/interface.js';
+import type { SeriesSamples, SharedSelection } from '../storage/interface.js';
+import { sharedSamples } from '../storage/recent/shared-samples.js';
 import type { Annotations } from './annotations.js';
 import { GroupAccumulator, isStreamable, TOPK_CELLS, TopkAccumulator } from './accumulate.js';
+import { evalPart, type PartJob, type PartResult } from './parallel/part.js';
+import type { QueryWorkers } from './parallel/query-workers.js';
 import { unwrapParen, type AggregateExpr, type Call, type MatrixSelector, type VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
 import { instantSteps, instantStepsInto, RangeStepper, withoutStale, type Grid } from './series-steps.js';
@@ -83,4 +86,92 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
     acc.add(labels, values, has);
   }
   return acc.series();
+}
+
+/** Series × steps below which a plan is evaluated by the main thread alone (a worker's round trip costs more). */
+const PARALLEL_MIN_CELLS = 200_000;
+
+/** Whether a plan can be split into parts evaluated by several threads (its results merge). */
+export function parallelizable(plan: StreamPlan): boolean {
+  const op = plan.agg.op;
+  return op === 'sum' || op === 'count' || op === 'group' || op === 'min' || op === 'max';
+}
+
+/**
+ * runPlan over series in shared memory, split into runs of consecutive series of about equal
+ * samples: the first evaluated by the main thread, the others by the workers at the same time,
+ * merged in series order. `take(series, samples)` counts what was read against the limits; below
+ * `minCells` series × steps the main thread evaluates everything.
+ */
+export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS): Promise<StepSeries[]> {
+  const n = grid.steps.length;
+  const op = plan.agg.op;
+  if (op !== 'sum' && op !== 'count' && op !== 'group' && op !== 'min' && op !== 'max') throw new QueryError('internal', `aggregation ${op} is not split into parts`);
+  const acc = new GroupAccumulator(plan.agg, n);
+  const func = plan.kind === 'range' ? plan.call.func : '';
+  const keepName = func === 'last_over_time';
+  const count = sel.labels.length;
+  const groups = new Int32Array(count);
+  const memberLabels = plan.kind === 'range' && !keepName ? sel.labels.map(withoutName) : sel.labels;
+  for (let i = 0; i < count; i++) {
+    if (plan.kind === 'range') notes.counterName(func, sel.labels[i]!);
+    groups[i] = acc.groupIndex(memberLabels[i]!);
+  }
+  if (plan.kind === 'range' && func === 'quantile_over_time') notes.quantile(new Float64Array(n).fill(plan.scalars[0]!));
+  const job: PartJob = {
+    kind: plan.kind,
+    op,
+    func,
+    rangeMs: plan.kind === 'range' ? plan.matrix.rangeMs : 0,
+    offsetMs: plan.kind === 'range' ? plan.matrix.selector.offsetMs : plan.selector.offsetMs,
+    at: plan.kind === 'range' ? plan.matrix.selector.at : plan.selector.at,
+    lookbackMs,
+    steps: [...grid.steps],
+    query: grid.query,
+    scalars: plan.kind === 'range' ? plan.scalars : [],
+    groups,
+    nGroups: Math.max(1, ...groups.map((g) => g + 1)),
+    from: 0,
+    to: count,
+  };
+  const parts = workers && workers.size > 0 && count * n >= minCells ? splitBySamples(sel, workers.size + 1) : [0, count];
+  const others = [];
+  for (let p = 1; p + 1 < parts.length; p++) {
+    const r = workers!.run({ ...job, from: parts[p]!, to: parts[p + 1]! }, sel.samples);
+    // Marked handled: the main thread's part may fail first (deadline), leaving these unread.
+    r.catch(() => undefined);
+    others.push(r);
+  }
+  const results: PartResult[] = [evalPart({ ...job, from: parts[0]!, to: parts[1]! }, sel.samples, check)];
+  results.push(...(await Promise.all(others)));
+  check();
+  const seen = new Set<string>();
+  for (let p = 0; p < results.length; p++) {
+    const r = results[p]!;
+    take(r.series, r.samples);
+    acc.merge(r.acc, r.count);
+    if (plan.kind !== 'range') continue;
+    // As node-by-node: Prometheus 2.x refuses equal label sets among a range function's results.
+    for (let i = 0; i < r.produced.length; i++) {
+      if (!r.produced[i]) continue;
+      const key = labelsKey(memberLabels[parts[p]! + i]!);
+      if (seen.has(key)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+      seen.add(key);
+    }
+  }
+  return acc.series();
+}
+
+/** Boundaries of `parts` runs of consecutive series with about equal samples: [0, …, count]. */
+function splitBySamples(sel: SharedSelection, parts: number): number[] {
+  const count = sel.labels.length;
+  const total = sharedSamples(sel.samples, 0, count);
+  const out = [0];
+  let sum = 0;
+  for (let i = 0; i < count && out.length < parts; i++) {
+    sum += sharedSamples(sel.samples, i, i + 1);
+    if (sum >= (total * out.length) / parts) out.push(i + 1);
+  }
+  out.push(count);
+  return out.filter((b, i) => i === 0 || b > out[i - 1]!);
 }

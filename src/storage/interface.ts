@@ -8,6 +8,7 @@ import type { AlertHistoryStorage } from './alert-history.js';
 import type { AiReader, AnalyticsReader } from './analytics.js';
 import type { DashboardsStorage } from './dashboards.js';
 import type { ErrorsStorage } from './errors.js';
+import type { SharedSamples } from './recent/shared-samples.js';
 import type { LogsReader, LogStreamsReader } from './logs.js';
 import type { TablePayload } from './row-tables.js';
 import type { TracesReader } from './traces.js';
@@ -61,6 +62,12 @@ export interface SelectHints {
   readonly transient?: boolean;
 }
 
+/** Series and their samples in shared memory, in `select`'s order (see MetricsReader.selectShared). */
+export interface SharedSelection {
+  labels: Labels[];
+  samples: SharedSamples;
+}
+
 export interface MetricsReader {
   /**
    * Series matching every matcher that have samples in the range, with those samples, ordered by
@@ -68,6 +75,11 @@ export interface MetricsReader {
    * refused by the API before it gets here).
    */
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples>;
+  /**
+   * The series `select` gives, with their samples where worker threads can read them (shared
+   * memory), when they are all held in process; undefined otherwise (read with `select`).
+   */
+  selectShared?(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<SharedSelection | undefined>;
   /** Label sets of series matching any of the matcher sets and seen in the range (day precision). */
   series(tenant: string, matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]>;
   /** Sorted label names of matching series (all series when no sets are given). */

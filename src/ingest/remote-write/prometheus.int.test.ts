@@ -49,10 +49,11 @@ describe('a real Prometheus with remote_write pointed at us', () => {
     }, (data) => data.length === 2, 'checkout_total from Prometheus', fromPrometheus);
     expect(series.map((s) => s.shop).sort()).toEqual(['berlin', 'paris']);
     expect(series[0]).toMatchObject({ __name__: 'checkout_total', job: 'shop' });
-    const exported = await (await fetch(`${server.url}/api/v1/export?match[]=checkout_total{shop="berlin"}`)).text();
+    // Series rows are stored just before their samples: the first export may come in between.
+    const exported = await eventually(async () => (await fetch(`${server.url}/api/v1/export?match[]=checkout_total{shop="berlin"}`)).text(), (text) => text.length > 0, 'exported samples', fromPrometheus);
     const line = JSON.parse(exported.split('\n')[0]!) as { values: number[] };
     expect(line.values.every((v) => v === 42)).toBe(true);
-    const up = await (await fetch(`${server.url}/api/v1/export?match[]=up{job="shop"}`)).text();
+    const up = await eventually(async () => (await fetch(`${server.url}/api/v1/export?match[]=up{job="shop"}`)).text(), (text) => text.length > 0, 'exported up', fromPrometheus);
     expect((JSON.parse(up.split('\n')[0]!) as { values: number[] }).values).toContain(1);
     const meta = await eventually(async () => {
       const res = await fetch(`${server.url}/api/v1/metadata?metric=checkout_total`);

@@ -1,4 +1,4 @@
-import type { LabelMatcher, Labels, MetricMetadata, SelectHints, SeriesSamples, TimeRange } from '../interface.js';
+import type { LabelMatcher, Labels, MetricMetadata, SelectHints, SeriesSamples, SharedSelection, TimeRange } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { parseJsonRows } from './json-rows.js';
 import { matcherCondition, matcherSetsCondition } from './matchers.js';
@@ -6,6 +6,7 @@ import type { LookupCache } from './lookup-cache.js';
 import { readNativeColumns } from './native-columns.js';
 import { fingerprintHalves, type RecentSamples } from '../recent/recent-samples.js';
 import { SampleScratch } from '../recent/series-chunks.js';
+import { SharedWriter } from '../recent/shared-samples.js';
 import { VALUE } from './schema.js';
 import { database, ident, join, param, render, sql, type Fragment } from './sql.js';
 
@@ -51,21 +52,48 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
     return parseJsonRows<SeriesRow>(await this.conn.query(render(q), 'JSONEachRow'));
   }
 
-  async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples> {
+  /** See MetricsReader.selectShared. */
+  async selectShared(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<SharedSelection | undefined> {
+    if (!this.recent?.covers(range)) return undefined;
+    const rows = await this.lookupRows(tenant, matchers, range);
+    // The copy may have moved on while the rows were looked up.
+    if (!this.recent.covers(range)) return undefined;
+    const out = new SharedWriter(range.start, range.end);
+    const labels: Labels[] = [];
+    for (const row of rows) {
+      const fp = this.halvesOf(row);
+      if (this.recent.share(tenant, fp[0], fp[1], out)) labels.push(this.labelsOf(row));
+    }
+    return { labels, samples: out.finish() };
+  }
+
+  private lookupRows(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<readonly SeriesRow[]> {
     const condition = matchers.length ? join(matchers.map(matcherCondition), sql` AND `) : sql`1`;
     const lookup = () => this.seriesRows(tenant, range, condition, Number.MAX_SAFE_INTEGER);
     const key = JSON.stringify([tenant, Math.floor(range.start / DAY_MS), Math.floor(range.end / DAY_MS), matchers]);
-    const rows = this.lookups ? await this.lookups.get(key, lookup) : await lookup();
+    return this.lookups ? this.lookups.get(key, lookup) : lookup();
+  }
+
+  private halvesOf(row: SeriesRow): readonly [number, number] {
+    let fp = this.halves.get(row);
+    if (!fp) this.halves.set(row, (fp = fingerprintHalves(row.fp)));
+    return fp;
+  }
+
+  private labelsOf(row: SeriesRow): Labels {
+    let labels = this.labelSets.get(row);
+    if (!labels) this.labelSets.set(row, (labels = toLabels(row)));
+    return labels;
+  }
+
+  async *select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples> {
+    const rows = await this.lookupRows(tenant, matchers, range);
     if (this.recent?.covers(range)) {
       const scratch = hints?.transient ? new SampleScratch() : undefined;
       for (const row of rows) {
-        let fp = this.halves.get(row);
-        if (!fp) this.halves.set(row, (fp = fingerprintHalves(row.fp)));
+        const fp = this.halvesOf(row);
         const s = this.recent.read(tenant, fp[0], fp[1], range, scratch);
-        if (!s) continue;
-        let labels = this.labelSets.get(row);
-        if (!labels) this.labelSets.set(row, (labels = toLabels(row)));
-        yield { labels, ...s };
+        if (s) yield { labels: this.labelsOf(row), ...s };
       }
       return;
     }

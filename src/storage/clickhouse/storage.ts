@@ -1,4 +1,4 @@
-import type { DashboardVersion, AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SelectHints, SeriesSamples, StorageHealth, TimeRange } from '../interface.js';
+import type { DashboardVersion, AgentStats, AlertEvent, AlertEventQuery, ModelStats, EncodedBlock, ErrorEventRecord, FunnelQuery, FunnelResult, IssueQuery, IssueSummary, JourneyStep, RetentionQuery, TrendQuery, LabelMatcher, LogCursor, LogQuery, LogRecord, NotificationAttempt, NotificationQuery, SpanRecord, StreamLine, StreamSelection, TraceQuery, TraceSummary, Labels, MetricMetadata, MetricsStorage, SelectHints, SeriesSamples, SharedSelection, StorageHealth, TimeRange } from '../interface.js';
 import { METADATA_COLUMNS, METADATA_STRUCTURE, SAMPLES_COLUMNS, SAMPLES_STRUCTURE, SERIES_COLUMNS, SERIES_STRUCTURE } from '../block.js';
 import type { ChConnection, InsertFormat } from './connection.js';
 import { ROW_LAYOUT, ROW_TABLES, rowStructure, type RowTable } from '../row-tables.js';
@@ -125,6 +125,10 @@ ORDER BY tenant, metric_name, fingerprint, unix_milli`;
 
   select(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange, hints?: SelectHints): AsyncIterable<SeriesSamples> {
     return this.read.select(tenant, matchers, range, hints);
+  }
+
+  selectShared(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<SharedSelection | undefined> {
+    return this.read.selectShared(tenant, matchers, range);
   }
 
   series(tenant: string, sets: readonly (readonly LabelMatcher[])[], range: TimeRange, limit: number): Promise<Labels[]> {

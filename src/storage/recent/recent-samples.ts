@@ -2,6 +2,7 @@ import type { TimeRange } from '../interface.js';
 import { RAW_DECIMALS } from '../value-encoding.js';
 import { sampleBlocks, type SampleColumns } from './native-block.js';
 import { SeriesChunks, TAIL_DOUBLES, type SampleArrays, type SampleScratch } from './series-chunks.js';
+import type { SharedWriter } from './shared-samples.js';
 import { Slabs, SlotPool } from './slabs.js';
 
 const TWO_32 = 4294967296;
@@ -89,6 +90,14 @@ export class RecentSamples {
   read(tenant: string, lo: number, hi: number, range: TimeRange, scratch?: SampleScratch): SampleArrays | undefined {
     const map = this.tenants.get(tenant);
     return map && find(map, lo, hi)?.read(range.start, range.end, scratch);
+  }
+
+  /** Adds series (lo, hi)'s samples in the writer's range to `out` for another thread; false when it has none. */
+  share(tenant: string, lo: number, hi: number, out: SharedWriter): boolean {
+    const e = this.tenants.get(tenant) && find(this.tenants.get(tenant)!, lo, hi);
+    if (!e?.share(out.start, out.end, out)) return false;
+    out.next();
+    return true;
   }
 
   private appendBlock(b: SampleColumns): void {

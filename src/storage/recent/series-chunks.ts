@@ -1,6 +1,7 @@
 import { STALE_FLAG } from '../interface.js';
 import { decimalsOf, POW10, RAW_DECIMALS } from '../value-encoding.js';
-import { Slabs, SlotPool } from './slabs.js';
+import type { SharedWriter } from './shared-samples.js';
+import { type Slab, Slabs, SlotPool } from './slabs.js';
 
 /** Samples per sealed chunk. */
 export const CHUNK_SAMPLES = 128;
@@ -210,10 +211,25 @@ export class SeriesChunks {
     return trim(t, v, f, start, end);
   }
 
+  /**
+   * What a read of [start, end] would decode, for another thread: the sealed chunks by reference
+   * (their bytes never change) and the open tail's samples copied (it changes). False when none.
+   */
+  share(start: number, end: number, out: SharedWriter): boolean {
+    const plan = this.plan(start, end);
+    if (!plan) return false;
+    for (let c = plan.first; c < plan.last; c++) out.chunk(this.slabs.get(this.index[c * INDEX_FIELDS + 2]!), this.index[c * INDEX_FIELDS + 3]!, this.index[c * INDEX_FIELDS]!, this.chunkCount(c));
+    const tail = this.tail;
+    for (let k = this.ta + plan.tailFrom * TAIL_FIELDS; k < this.ta + this.tn * TAIL_FIELDS; k += TAIL_FIELDS) {
+      const df = tail[k + 2]!;
+      const d = df >> 8;
+      out.sample(tail[k]!, d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!, df & 0xff);
+    }
+    return true;
+  }
+
   private chunkCount(c: number): number {
-    const d = this.slabs.get(this.index[c * INDEX_FIELDS + 2]!).u8;
-    const off = this.index[c * INDEX_FIELDS + 3]!;
-    return d[off + 4]! | (d[off + 5]! << 8) | (d[off + 6]! << 16);
+    return chunkSamples(this.slabs.get(this.index[c * INDEX_FIELDS + 2]!).u8, this.index[c * INDEX_FIELDS + 3]!);
   }
 
   /** Gives chunks [from, to) back to the slabs. */
@@ -227,41 +243,7 @@ export class SeriesChunks {
 
   /** Decodes sealed chunk `c` into the arrays at `at`; returns the next position. */
   private decode(c: number, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): number {
-    const slab = this.slabs.get(this.index[c * INDEX_FIELDS + 2]!);
-    const off = this.index[c * INDEX_FIELDS + 3]!;
-    const { u8: d, f64, i8, i16, i32 } = slab;
-    const tWidth = d[off]!;
-    const vWidth = d[off + 1]!;
-    const dec = d[off + 2]!;
-    const hasFlags = d[off + 3]!;
-    const n = this.chunkCount(c);
-    const t0 = this.index[c * INDEX_FIELDS]!;
-    const step = f64[(off + 8) / 8]!;
-    let p = off + HEADER_BYTES;
-    if (tWidth === RAW) t.set(f64.subarray(p / 8, p / 8 + n), at);
-    else if (tWidth === 0) for (let i = 0, x = t0; i < n; i++, x += step) t[at + i] = x;
-    else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + i8[q + i]!;
-    else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + i16[q + i]!;
-    else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + i32[q + i]!;
-    p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
-    if (vWidth === RAW) {
-      v.set(f64.subarray(p / 8, p / 8 + n), at);
-      p += n * 8;
-    } else {
-      const pow = POW10[dec]!;
-      let m = f64[(off + 16) / 8]!;
-      v[at] = m / pow;
-      if (vWidth === 0) v.fill(m / pow, at, at + n);
-      else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += i8[q + i]!) / pow;
-      else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) v[at + i] = (m += i16[q + i]!) / pow;
-      else for (let i = 1, q = p / 4 - 1; i < n; i++) v[at + i] = (m += i32[q + i]!) / pow;
-      p = pad8(p + (vWidth === 0 ? 0 : (n - 1) * vWidth));
-    }
-    if (hasFlags) {
-      f.set(d.subarray(p, p + n), at);
-      if (vWidth !== RAW) for (let i = 0; i < n; i++) if (f[at + i]! & STALE_FLAG) v[at + i] = Number.NaN;
-    } else f.fill(0, at, at + n);
-    return at + n;
+    return decodeChunk(this.slabs.get(this.index[c * INDEX_FIELDS + 2]!), this.index[c * INDEX_FIELDS + 3]!, this.index[c * INDEX_FIELDS]!, t, v, f, at);
   }
 
   /** Encodes the open tail as a sealed chunk and empties it. */
@@ -380,6 +362,50 @@ export class SeriesChunks {
   }
 }
 
+/** Samples in the sealed chunk at `off`. */
+export function chunkSamples(d: Uint8Array, off: number): number {
+  return d[off + 4]! | (d[off + 5]! << 8) | (d[off + 6]! << 16);
+}
+
+/**
+ * Decodes the sealed chunk at `off` of a slab (first sample at `t0`) into the arrays at `at`;
+ * returns the next position. Also what query worker threads decode shared chunks with.
+ */
+export function decodeChunk(slab: Pick<Slab, 'u8' | 'i8' | 'i16' | 'i32' | 'f64'>, off: number, t0: number, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): number {
+  const { u8: d, f64, i8, i16, i32 } = slab;
+  const tWidth = d[off]!;
+  const vWidth = d[off + 1]!;
+  const dec = d[off + 2]!;
+  const hasFlags = d[off + 3]!;
+  const n = chunkSamples(d, off);
+  const step = f64[(off + 8) / 8]!;
+  let p = off + HEADER_BYTES;
+  if (tWidth === RAW) t.set(f64.subarray(p / 8, p / 8 + n), at);
+  else if (tWidth === 0) for (let i = 0, x = t0; i < n; i++, x += step) t[at + i] = x;
+  else if (tWidth === 1) for (let i = 0, q = p; i < n; i++) t[at + i] = t0 + i * step + i8[q + i]!;
+  else if (tWidth === 2) for (let i = 0, q = p / 2; i < n; i++) t[at + i] = t0 + i * step + i16[q + i]!;
+  else for (let i = 0, q = p / 4; i < n; i++) t[at + i] = t0 + i * step + i32[q + i]!;
+  p = pad8(p + (tWidth === 0 ? 0 : n * tWidth));
+  if (vWidth === RAW) {
+    v.set(f64.subarray(p / 8, p / 8 + n), at);
+    p += n * 8;
+  } else {
+    const pow = POW10[dec]!;
+    let m = f64[(off + 16) / 8]!;
+    v[at] = m / pow;
+    if (vWidth === 0) v.fill(m / pow, at, at + n);
+    else if (vWidth === 1) for (let i = 1, q = p - 1; i < n; i++) v[at + i] = (m += i8[q + i]!) / pow;
+    else if (vWidth === 2) for (let i = 1, q = p / 2 - 1; i < n; i++) v[at + i] = (m += i16[q + i]!) / pow;
+    else for (let i = 1, q = p / 4 - 1; i < n; i++) v[at + i] = (m += i32[q + i]!) / pow;
+    p = pad8(p + (vWidth === 0 ? 0 : (n - 1) * vWidth));
+  }
+  if (hasFlags) {
+    f.set(d.subarray(p, p + n), at);
+    if (vWidth !== RAW) for (let i = 0; i < n; i++) if (f[at + i]! & STALE_FLAG) v[at + i] = Number.NaN;
+  } else f.fill(0, at, at + n);
+  return at + n;
+}
+
 /** A staleness marker: flagged, stored as raw NaN bits. */
 function isMarker(f: number, d: number, m: number): boolean {
   return (f & STALE_FLAG) !== 0 && d === RAW_DECIMALS && Number.isNaN(m);
@@ -395,7 +421,7 @@ function pad8(n: number): number {
 }
 
 /** The samples of `t`/`v`/`f` with `start <= t <= end` (times sorted), as views; undefined when none. */
-function trim(t: Float64Array, v: Float64Array, f: Uint8Array, start: number, end: number): SampleArrays | undefined {
+export function trim(t: Float64Array, v: Float64Array, f: Uint8Array, start: number, end: number): SampleArrays | undefined {
   const total = t.length;
   let a = 0;
   while (a < total && t[a]! < start) a++;

@@ -1,5 +1,7 @@
 /** One shared buffer and the typed views chunks are read and written through. */
 export interface Slab {
+  /** Shared, so that query worker threads read chunks where they are. */
+  readonly buffer: SharedArrayBuffer;
   readonly u8: Uint8Array;
   readonly i8: Int8Array;
   readonly i16: Int16Array;
@@ -11,11 +13,18 @@ export interface Slab {
 
 const SLAB_BYTES = 1 << 20;
 
+/** Typed views of a slab's buffer (also made by query worker threads for the slabs they are sent). */
+export function slabViews(buf: SharedArrayBuffer): Omit<Slab, 'live'> & { buffer: SharedArrayBuffer } {
+  return { buffer: buf, u8: new Uint8Array(buf), i8: new Int8Array(buf), i16: new Int16Array(buf), i32: new Int32Array(buf), f64: new Float64Array(buf) };
+}
+
 /**
  * Memory for sealed chunks, handed out from large shared buffers (bump allocation, 8-byte
  * aligned): a few dozen ArrayBuffers for the garbage collector to track instead of several per
  * series, which made every collection of a busy ingest process slower. A buffer is let go when
- * its last chunk is freed.
+ * its last chunk is freed. Written bytes are never written again (allocation only moves forward,
+ * and an emptied buffer is replaced by a new one), so a thread holding a buffer reads the chunks
+ * it was given while ingest goes on.
  */
 export class Slabs {
   private readonly slabs: (Slab | undefined)[] = [];
@@ -54,8 +63,7 @@ export class Slabs {
       this.slabs[this.current] = undefined;
       this.freeIds.push(this.current);
     }
-    const buf = new ArrayBuffer(SLAB_BYTES);
-    const slab: Slab = { u8: new Uint8Array(buf), i8: new Int8Array(buf), i16: new Int16Array(buf), i32: new Int32Array(buf), f64: new Float64Array(buf), live: 0 };
+    const slab: Slab = { ...slabViews(new SharedArrayBuffer(SLAB_BYTES)), live: 0 };
     const id = this.freeIds.pop() ?? this.slabs.length;
     this.slabs[id] = slab;
     this.current = id;

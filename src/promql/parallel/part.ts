@@ -1,0 +1,79 @@
+import { SampleScratch } from '../../storage/recent/series-chunks.js';
+import { SharedReader, type SharedSamples } from '../../storage/recent/shared-samples.js';
+import type { SeriesSamples } from '../../storage/interface.js';
+import { addSteps, type StreamableOp } from '../accumulate.js';
+import type { AtModifier, VectorSelector } from '../ast.js';
+import { instantSteps, instantStepsInto, RangeStepper, withoutStale, type Grid } from '../series-steps.js';
+
+/**
+ * One part of a streamed aggregation (stream.ts) — a run of consecutive series of a shared
+ * selection — as any thread evaluates it: each series' step values added into running values
+ * per group, which the main thread then merges part after part. Plain data, sent to workers.
+ */
+export interface PartJob {
+  kind: 'instant' | 'range';
+  op: Exclude<StreamableOp, 'avg'>;
+  /** Range function (kind `range`). */
+  func: string;
+  rangeMs: number;
+  offsetMs: number;
+  at: AtModifier | undefined;
+  lookbackMs: number;
+  steps: number[];
+  query: { start: number; end: number };
+  /** Number arguments of the range function, one value for every step. */
+  scalars: number[];
+  /** Group index of every series of the selection, and how many groups there are. */
+  groups: Int32Array;
+  nGroups: number;
+  /** The series of this part: [from, to). */
+  from: number;
+  to: number;
+}
+
+export interface PartResult {
+  /** Per group, `steps` running values and counts (see GroupAccumulator.merge). */
+  acc: Float64Array;
+  count: Float64Array;
+  /** Per series of the part: 1 where it gave a value at some step. */
+  produced: Uint8Array;
+  /** Series and samples read (for the query's limits). */
+  series: number;
+  samples: number;
+}
+
+/** Evaluates a part; `check` is called every 256 series (deadline). */
+export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void): PartResult {
+  const n = job.steps.length;
+  const grid: Grid = { steps: job.steps, query: job.query };
+  const acc = new Float64Array(job.nGroups * n);
+  const count = new Float64Array(job.nGroups * n);
+  const produced = new Uint8Array(job.to - job.from);
+  const values = new Float64Array(n);
+  const has = new Uint8Array(n);
+  const reader = new SharedReader(shared);
+  const scratch = new SampleScratch();
+  const sel = { at: job.at, offsetMs: job.offsetMs } as VectorSelector;
+  const sums = job.op !== 'min' && job.op !== 'max';
+  const stepper = job.kind === 'range' ? new RangeStepper(job.func, job.rangeMs, job.offsetMs, job.at, grid, job.scalars.map((x) => new Float64Array(n).fill(x))) : undefined;
+  let series = 0;
+  let samples = 0;
+  for (let i = job.from; i < job.to; i++) {
+    if (((i - job.from + 1) & 255) === 0) check?.();
+    const read = reader.read(i, scratch);
+    if (!read) continue;
+    series++;
+    samples += read.timestamps.length;
+    const s: SeriesSamples = { labels: {}, ...read };
+    const base = job.groups[i]! * n;
+    if (stepper) {
+      if (!stepper.run(withoutStale(s), values, has)) continue;
+    } else if (sums && instantStepsInto(s, sel, grid, job.lookbackMs, acc.subarray(base, base + n), count.subarray(base, base + n))) {
+      produced[i - job.from] = 1;
+      continue;
+    } else if (!instantSteps(s, sel, grid, job.lookbackMs, false, values, has)) continue;
+    produced[i - job.from] = 1;
+    addSteps(job.op, acc, count, values, has, base, n);
+  }
+  return { acc, count, produced, series, samples };
+}
