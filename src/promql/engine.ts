@@ -140,8 +140,9 @@ async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> 
     const { selector } = planSelector(plan, limits.lookbackMs);
     const check = () => { checkLimits(limits); };
     const shared = limits.parallel && parallelizable(plan) ? await limits.parallel.selectShared(selector.matchers, window) : undefined;
-    if (shared) {
-      ev.ctx.streamed.set(plan.agg, await runPlanShared(plan, shared, ev, limits.lookbackMs, ev.ctx.notes, limits.parallel?.workers, check, take, limits.parallel?.minCells));
+    const result = shared && (await runPlanShared(plan, shared, ev, limits.lookbackMs, ev.ctx.notes, limits.parallel?.workers, check, take, limits.parallel?.minCells));
+    if (result) {
+      ev.ctx.streamed.set(plan.agg, result);
       continue;
     }
     // A plan uses each series before it reads the next (its accumulators copy what they keep).

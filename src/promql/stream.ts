@@ -1,5 +1,4 @@
-import type { SeriesSamples, SharedSelection } from '../storage/interface.js';
-import { sharedSamples } from '../storage/recent/shared-samples.js';
+import type { Labels, SeriesSamples, SharedSelection } from '../storage/interface.js';
 import type { Annotations } from './annotations.js';
 import { GroupAccumulator, isStreamable, TOPK_CELLS, TopkAccumulator } from './accumulate.js';
 import { evalPart, type PartJob, type PartResult } from './parallel/part.js';
@@ -73,17 +72,13 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
   if (func === 'quantile_over_time') notes.quantile(scalars[0]!);
   const stepper = new RangeStepper(func, plan.matrix.rangeMs, sel.offsetMs, sel.at, grid, scalars);
   const keepName = func === 'last_over_time';
-  const seen = new Set<string>();
+  const sameLabels = new SameLabelsCheck(!keepName);
   for await (const s of series) {
     if ((++done & 255) === 0) check();
     notes.counterName(func, s.labels);
     if (!stepper.run(withoutStale(s), values, has)) continue;
-    const labels = keepName ? s.labels : withoutName(s.labels);
-    const key = labelsKey(labels);
-    // As node-by-node: Prometheus 2.x refuses equal label sets among a range function's results.
-    if (seen.has(key)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
-    seen.add(key);
-    acc.add(labels, values, has);
+    sameLabels.add(s.labels);
+    acc.add(keepName ? s.labels : withoutName(s.labels), values, has);
   }
   return acc.series();
 }
@@ -98,27 +93,33 @@ export function parallelizable(plan: StreamPlan): boolean {
 }
 
 /**
- * runPlan over series in shared memory, split into runs of consecutive series of about equal
- * samples: the first evaluated by the main thread, the others by the workers at the same time,
- * merged in series order. `take(series, samples)` counts what was read against the limits; below
- * `minCells` series × steps the main thread evaluates everything.
+ * runPlan over series in shared memory, split into runs of consecutive series: the first
+ * evaluated by the main thread, the others by the workers at the same time (each sent off as soon
+ * as its samples are gathered), merged in series order. `take(series, samples)` counts what was
+ * read against the limits; below `minCells` series × steps the main thread evaluates everything.
+ * Undefined when memory no longer holds the samples (read them with `select` instead).
  */
-export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS): Promise<StepSeries[]> {
+export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS): Promise<StepSeries[] | undefined> {
   const n = grid.steps.length;
   const op = plan.agg.op;
   if (op !== 'sum' && op !== 'count' && op !== 'group' && op !== 'min' && op !== 'max') throw new QueryError('internal', `aggregation ${op} is not split into parts`);
   const acc = new GroupAccumulator(plan.agg, n);
   const func = plan.kind === 'range' ? plan.call.func : '';
-  const keepName = func === 'last_over_time';
+  // A range function's results drop the metric name (but last_over_time), which only matters to
+  // the group where `by` names it.
+  const dropName = plan.kind === 'range' && func !== 'last_over_time';
+  const nameGroups = dropName && !plan.agg.without && plan.agg.grouping.includes('__name__');
   const count = sel.labels.length;
   const groups = new Int32Array(count);
-  const memberLabels = plan.kind === 'range' && !keepName ? sel.labels.map(withoutName) : sel.labels;
-  for (let i = 0; i < count; i++) {
-    if (plan.kind === 'range') notes.counterName(func, sel.labels[i]!);
-    groups[i] = acc.groupIndex(memberLabels[i]!);
-  }
+  const assign = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const labels = sel.labels[i]!;
+      if (plan.kind === 'range') notes.counterName(func, labels);
+      groups[i] = acc.groupIndex(nameGroups ? withoutName(labels) : labels);
+    }
+  };
   if (plan.kind === 'range' && func === 'quantile_over_time') notes.quantile(new Float64Array(n).fill(plan.scalars[0]!));
-  const job: PartJob = {
+  const job: Omit<PartJob, 'from' | 'to'> = {
     kind: plan.kind,
     op,
     func,
@@ -130,48 +131,71 @@ export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid
     query: grid.query,
     scalars: plan.kind === 'range' ? plan.scalars : [],
     groups,
-    nGroups: Math.max(1, ...groups.map((g) => g + 1)),
-    from: 0,
-    to: count,
   };
-  const parts = workers && workers.size > 0 && count * n >= minCells ? splitBySamples(sel, workers.size + 1) : [0, count];
-  const others = [];
-  for (let p = 1; p + 1 < parts.length; p++) {
-    const r = workers!.run({ ...job, from: parts[p]!, to: parts[p + 1]! }, sel.samples);
+  const parts = workers && workers.size > 0 && count * n >= minCells ? evenParts(count, workers.size + 1) : [0, count];
+  // The workers' parts first, so that they run while the main thread gathers its own.
+  const others: Promise<PartResult>[] = [];
+  for (let p = parts.length - 2; p >= 1; p--) {
+    assign(parts[p]!, parts[p + 1]!);
+    const samples = sel.samples(parts[p]!, parts[p + 1]!);
+    if (!samples) return undefined;
+    const r = workers!.run({ ...job, from: parts[p]!, to: parts[p + 1]! }, samples);
     // Marked handled: the main thread's part may fail first (deadline), leaving these unread.
     r.catch(() => undefined);
-    others.push(r);
+    others.unshift(r);
   }
-  const results: PartResult[] = [evalPart({ ...job, from: parts[0]!, to: parts[1]! }, sel.samples, check)];
+  assign(parts[0]!, parts[1]!);
+  const mine = sel.samples(parts[0]!, parts[1]!);
+  if (!mine) return undefined;
+  const results: PartResult[] = [evalPart({ ...job, from: parts[0]!, to: parts[1]! }, mine, check)];
   results.push(...(await Promise.all(others)));
   check();
-  const seen = new Set<string>();
+  const sameLabels = new SameLabelsCheck(dropName);
   for (let p = 0; p < results.length; p++) {
     const r = results[p]!;
     take(r.series, r.samples);
     acc.merge(r.acc, r.count);
     if (plan.kind !== 'range') continue;
-    // As node-by-node: Prometheus 2.x refuses equal label sets among a range function's results.
-    for (let i = 0; i < r.produced.length; i++) {
-      if (!r.produced[i]) continue;
-      const key = labelsKey(memberLabels[parts[p]! + i]!);
-      if (seen.has(key)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
-      seen.add(key);
-    }
+    for (let i = 0; i < r.produced.length; i++) if (r.produced[i]) sameLabels.add(sel.labels[parts[p]! + i]!);
   }
   return acc.series();
 }
 
-/** Boundaries of `parts` runs of consecutive series with about equal samples: [0, …, count]. */
-function splitBySamples(sel: SharedSelection, parts: number): number[] {
-  const count = sel.labels.length;
-  const total = sharedSamples(sel.samples, 0, count);
+/** Boundaries of `parts` runs of consecutive series of about equal length: [0, …, count]. */
+function evenParts(count: number, parts: number): number[] {
   const out = [0];
-  let sum = 0;
-  for (let i = 0; i < count && out.length < parts; i++) {
-    sum += sharedSamples(sel.samples, i, i + 1);
-    if (sum >= (total * out.length) / parts) out.push(i + 1);
+  for (let p = 1; p < parts; p++) {
+    const b = Math.round((count * p) / parts);
+    if (b > out[out.length - 1]!) out.push(b);
   }
-  out.push(count);
-  return out.filter((b, i) => i === 0 || b > out[i - 1]!);
+  if (count > out[out.length - 1]!) out.push(count);
+  return out;
+}
+
+/**
+ * As node-by-node: Prometheus 2.x refuses equal label sets among a range function's results.
+ * Storage gives each label set once, so they can only repeat once the metric name is dropped,
+ * among series of different names: label sets are compared only once a second name comes.
+ */
+class SameLabelsCheck {
+  private firstName: string | undefined;
+  private readonly earlier: Labels[] = [];
+  private seen: Set<string> | undefined;
+
+  constructor(private readonly dropName: boolean) {}
+
+  add(labels: Labels): void {
+    if (!this.dropName) return;
+    if (!this.seen) {
+      if (this.earlier.length === 0) this.firstName = labels.__name__;
+      if (labels.__name__ === this.firstName) {
+        this.earlier.push(labels);
+        return;
+      }
+      this.seen = new Set(this.earlier.map((l) => labelsKey(withoutName(l))));
+    }
+    const key = labelsKey(withoutName(labels));
+    if (this.seen.has(key)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+    this.seen.add(key);
+  }
 }

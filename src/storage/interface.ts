@@ -64,8 +64,13 @@ export interface SelectHints {
 
 /** Series and their samples in shared memory, in `select`'s order (see MetricsReader.selectShared). */
 export interface SharedSelection {
+  /** The series; some may have no samples in the range. */
   labels: Labels[];
-  samples: SharedSamples;
+  /**
+   * The samples of series [from, to) in the range, or undefined when memory no longer holds all
+   * of them (ingest went on meanwhile): then read with `select`.
+   */
+  samples(from: number, to: number): SharedSamples | undefined;
 }
 
 export interface MetricsReader {

@@ -71,7 +71,8 @@ describe('parallel evaluation of streamed aggregations', () => {
   it('reads the selection from shared memory', async () => {
     const sel = await storage.selectShared('default', [{ name: '__name__', type: '=', value: 'c_total' }], { start: RANGE.start - 300_000, end: RANGE.end });
     expect(sel?.labels).toHaveLength(40);
-    expect(sel?.samples.slabs.length).toBeGreaterThan(0);
+    expect(sel?.samples(0, 40)?.slabs.length).toBeGreaterThan(0);
+    expect(sel?.samples(0, 40)?.series.length).toBe(40 * 4);
   });
 
   const queries = [

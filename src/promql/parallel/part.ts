@@ -23,10 +23,9 @@ export interface PartJob {
   query: { start: number; end: number };
   /** Number arguments of the range function, one value for every step. */
   scalars: number[];
-  /** Group index of every series of the selection, and how many groups there are. */
+  /** Group index of every series of the selection (the part's arrays cover up to its largest). */
   groups: Int32Array;
-  nGroups: number;
-  /** The series of this part: [from, to). */
+  /** The series of this part: [from, to) of the selection, [0, to - from) of its SharedSamples. */
   from: number;
   to: number;
 }
@@ -46,8 +45,10 @@ export interface PartResult {
 export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void): PartResult {
   const n = job.steps.length;
   const grid: Grid = { steps: job.steps, query: job.query };
-  const acc = new Float64Array(job.nGroups * n);
-  const count = new Float64Array(job.nGroups * n);
+  let nGroups = 0;
+  for (let i = job.from; i < job.to; i++) nGroups = Math.max(nGroups, job.groups[i]! + 1);
+  const acc = new Float64Array(nGroups * n);
+  const count = new Float64Array(nGroups * n);
   const produced = new Uint8Array(job.to - job.from);
   const values = new Float64Array(n);
   const has = new Uint8Array(n);
@@ -60,7 +61,7 @@ export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void
   let samples = 0;
   for (let i = job.from; i < job.to; i++) {
     if (((i - job.from + 1) & 255) === 0) check?.();
-    const read = reader.read(i, scratch);
+    const read = reader.read(i - job.from, scratch);
     if (!read) continue;
     series++;
     samples += read.timestamps.length;

@@ -54,17 +54,22 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
 
   /** See MetricsReader.selectShared. */
   async selectShared(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<SharedSelection | undefined> {
-    if (!this.recent?.covers(range)) return undefined;
+    const recent = this.recent;
+    if (!recent?.covers(range)) return undefined;
     const rows = await this.lookupRows(tenant, matchers, range);
-    // The copy may have moved on while the rows were looked up.
-    if (!this.recent.covers(range)) return undefined;
-    const out = new SharedWriter(range.start, range.end);
-    const labels: Labels[] = [];
-    for (const row of rows) {
-      const fp = this.halvesOf(row);
-      if (this.recent.share(tenant, fp[0], fp[1], out)) labels.push(this.labelsOf(row));
-    }
-    return { labels, samples: out.finish() };
+    return {
+      labels: rows.map((row) => this.labelsOf(row)),
+      samples: (from, to) => {
+        // Checked again: the copy may have moved on since the lookup.
+        if (!recent.covers(range)) return undefined;
+        const out = new SharedWriter(range.start, range.end);
+        for (let i = from; i < to; i++) {
+          const fp = this.halvesOf(rows[i]!);
+          recent.share(tenant, fp[0], fp[1], out);
+        }
+        return out.finish();
+      },
+    };
   }
 
   private lookupRows(tenant: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<readonly SeriesRow[]> {

@@ -92,12 +92,11 @@ export class RecentSamples {
     return map && find(map, lo, hi)?.read(range.start, range.end, scratch);
   }
 
-  /** Adds series (lo, hi)'s samples in the writer's range to `out` for another thread; false when it has none. */
-  share(tenant: string, lo: number, hi: number, out: SharedWriter): boolean {
-    const e = this.tenants.get(tenant) && find(this.tenants.get(tenant)!, lo, hi);
-    if (!e?.share(out.start, out.end, out)) return false;
+  /** Adds series (lo, hi)'s samples in the writer's range to `out` for another thread (none when it has none). */
+  share(tenant: string, lo: number, hi: number, out: SharedWriter): void {
+    const map = this.tenants.get(tenant);
+    if (map) find(map, lo, hi)?.share(out.start, out.end, out);
     out.next();
-    return true;
   }
 
   private appendBlock(b: SampleColumns): void {

@@ -20,21 +20,6 @@ export interface SharedSamples {
   end: number;
 }
 
-/** Number of series in `s`. */
-export function sharedCount(s: SharedSamples): number {
-  return s.series.length / 4;
-}
-
-/** Samples (before trimming to the range) of series [from, to) of `s`: what decoding them costs. */
-export function sharedSamples(s: SharedSamples, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    for (let c = s.series[i * 4]!, e = c + s.series[i * 4 + 1]!; c < e; c++) n += s.chunks[c * 4 + 3]!;
-    n += s.series[i * 4 + 3]!;
-  }
-  return n;
-}
-
 /** Builds SharedSamples series by series (SeriesChunks.share writes into it). */
 export class SharedWriter {
   private readonly slabIds = new Map<SharedArrayBuffer, number>();
