@@ -35,29 +35,30 @@ describe('rate, increase and delta over every step at once', () => {
       for (let seed = 0; seed < 30; seed++) {
         const { t, v } = series(seed, 400);
         const rangeMs = seed % 2 ? 300_000 : 60_000;
-        const steps = 380;
-        const from = new Int32Array(steps);
-        const to = new Int32Array(steps);
-        const ends = new Float64Array(steps);
-        for (let i = 0, lo = 0, hi = 0; i < steps; i++) {
-          const end = t[0]! + 60_000 + i * 15_000;
-          while (lo < t.length && t[lo]! <= end - rangeMs) lo++;
+        const offsetMs = seed % 4 === 1 ? 45_000 : 0;
+        const steps = Array.from({ length: 380 }, (_, i) => t[0]! + 60_000 + i * 15_000);
+        const values = new Float64Array(steps.length);
+        const flags = new Uint8Array(steps.length);
+        const sums = Float64Array.from(steps, (_, i) => i * 0.5);
+        const counts = Float64Array.from(steps, (_, i) => i % 3);
+        memo.clear();
+        SWEEPS[func]!(t, v, memo, steps, offsetMs, rangeMs, false, values, flags, new Float64Array(0));
+        SWEEPS[func]!(t, v, memo, steps, offsetMs, rangeMs, true, sums, new Uint8Array(0), counts);
+        const one = new SeriesMemo();
+        for (let i = 0, lo = 0, hi = 0; i < steps.length; i++) {
+          // The window [end - range, end], closed at both ends as in Prometheus 2.x.
+          const end = steps[i]! - offsetMs;
+          while (lo < t.length && t[lo]! < end - rangeMs) lo++;
           if (hi < lo) hi = lo;
           while (hi < t.length && t[hi]! <= end) hi++;
-          from[i] = lo;
-          to[i] = hi;
-          ends[i] = end;
-        }
-        const values = new Float64Array(steps);
-        const has = new Uint8Array(steps);
-        memo.clear();
-        SWEEPS[func]!({ t, v, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo }, from, to, ends, values, has);
-        const one = new SeriesMemo();
-        for (let i = 0; i < steps; i++) {
-          const w: Window = { t, v, from: from[i]!, to: to[i]!, rangeStart: ends[i]! - rangeMs, rangeEnd: ends[i]!, rangeMs, memo: one };
+          const w: Window = { t, v, from: lo, to: hi, rangeStart: end - rangeMs, rangeEnd: end, rangeMs, memo: one };
           const want = RANGE_FUNCTIONS[func]!(w, []);
-          expect(has[i], `${func} seed ${seed} step ${i}`).toBe(want === undefined ? 0 : 1);
-          if (want !== undefined) expect(Object.is(values[i], want), `${func} seed ${seed} step ${i}: ${values[i]} vs ${want}`).toBe(true);
+          const at = `${func} seed ${seed} step ${i}`;
+          expect(flags[i], at).toBe(want === undefined ? 0 : 1);
+          expect(counts[i], at).toBe((i % 3) + (want === undefined ? 0 : 1));
+          if (want === undefined) continue;
+          expect(Object.is(values[i], want), `${at}: ${values[i]} vs ${want}`).toBe(true);
+          expect(sums[i], at).toBe(i * 0.5 + want);
         }
       }
     }

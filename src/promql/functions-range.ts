@@ -146,15 +146,18 @@ function extrapolationFactor(durationToStart: number, durationToEnd: number, sam
 }
 
 /**
- * A range function over every step of one series at once, for the hottest functions: `from`/`to`
- * are each step's sample bounds, `ends` each step's window end. Fills values/has; true if any.
+ * A range function over every step of one series at once, for the hottest functions: each step's
+ * window [ref - rangeMs, ref] (ref = the step's time - offsetMs) is found while sweeping forward.
+ * With `into` false each step's value goes to values/flags (both 0 where there is none); with
+ * `into` true it is added to a group's running sums (values += x, counts += 1), as sum, count and
+ * group fold their members. True if any step has a value.
  */
-export type Sweep = (w: Window, from: Int32Array, to: Int32Array, ends: Float64Array, values: Float64Array, has: Uint8Array) => boolean;
+export type Sweep = (t: Float64Array, v: Float64Array, memo: SeriesMemo, steps: readonly number[], offsetMs: number, rangeMs: number, into: boolean, values: Float64Array, flags: Uint8Array, counts: Float64Array) => boolean;
 
 function extrapolatedSweep(isCounter: boolean, isRate: boolean): Sweep {
-  return (w, from, to, ends, values, has) => {
-    const resets = isCounter ? w.memo.resets(w.v) : undefined;
-    const { t, v, rangeMs } = w;
+  return (t, v, memo, steps, offsetMs, rangeMs, into, values, flags, counts) => {
+    const resets = isCounter ? memo.resets(v) : undefined;
+    const n = t.length;
     // Regular scrapes give most steps the same window geometry (sample count, first and last
     // sample's distance to the window's edges), hence the same extrapolation factor: it is
     // computed once per geometry with Prometheus's own operations, so results stay exact.
@@ -164,39 +167,49 @@ function extrapolatedSweep(isCounter: boolean, isRate: boolean): Sweep {
     let gSampled = 0;
     let gFactor = 0;
     let any = false;
-    for (let i = 0; i < from.length; i++) {
-      const a = from[i]!;
-      const b = to[i]!;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const end = steps[i]! - offsetMs;
+      const start = end - rangeMs;
+      while (a < n && t[a]! < start) a++;
+      if (b < a) b = a;
+      while (b < n && t[b]! <= end) b++;
       if (b - a < 2) {
-        values[i] = 0;
-        has[i] = 0;
+        if (!into) {
+          values[i] = 0;
+          flags[i] = 0;
+        }
         continue;
       }
-      has[i] = 1;
       any = true;
-      const end = ends[i]!;
-      const toStart = t[a]! - (end - rangeMs);
+      const toStart = t[a]! - start;
       const toEnd = end - t[b - 1]!;
       const sampled = t[b - 1]! - t[a]!;
       const first = v[a]!;
       let result = v[b - 1]! - first;
-      if (resets) {
-        result += resets[b - 1]! - resets[a]!;
-        // Counters may extrapolate to zero instead of the window's start: the cached factor holds
-        // only when that cannot apply (sampled·first/result ≥ toStart, with a margin for rounding).
-        if (result > 0 && first >= 0 && sampled * first <= toStart * result * (1 + 1e-9)) {
-          values[i] = extrapolated(t, v, a, b, end - rangeMs, end, rangeMs, resets, isRate);
-          continue;
+      let x: number;
+      if (resets) result += resets[b - 1]! - resets[a]!;
+      // Counters may extrapolate to zero instead of the window's start: the cached factor holds
+      // only when that cannot apply (sampled·first/result ≥ toStart, with a margin for rounding).
+      if (resets && result > 0 && first >= 0 && sampled * first <= toStart * result * (1 + 1e-9)) x = extrapolated(t, v, a, b, start, end, rangeMs, resets, isRate);
+      else {
+        if (b - a !== gN || toStart !== gStart || toEnd !== gEnd || sampled !== gSampled) {
+          gN = b - a;
+          gStart = toStart;
+          gEnd = toEnd;
+          gSampled = sampled;
+          gFactor = extrapolationFactor(toStart / 1000, toEnd / 1000, sampled / 1000, gN, rangeMs, isRate);
         }
+        x = result * gFactor;
       }
-      if (b - a !== gN || toStart !== gStart || toEnd !== gEnd || sampled !== gSampled) {
-        gN = b - a;
-        gStart = toStart;
-        gEnd = toEnd;
-        gSampled = sampled;
-        gFactor = extrapolationFactor(toStart / 1000, toEnd / 1000, sampled / 1000, gN, rangeMs, isRate);
+      if (into) {
+        values[i] = values[i]! + x;
+        counts[i] = counts[i]! + 1;
+      } else {
+        values[i] = x;
+        flags[i] = 1;
       }
-      values[i] = result * gFactor;
     }
     return any;
   };

@@ -3,6 +3,9 @@ import type { AtModifier, VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS, type RangeFn, SeriesMemo, type Sweep, SWEEPS, type Window } from './functions-range.js';
 import type { RawSeries } from './value.js';
 
+const NO_COUNTS = new Float64Array(0);
+const NO_FLAGS = new Uint8Array(0);
+
 /** The evaluation steps (ms) and what resolves `@ start()` / `@ end()`. */
 export interface Grid {
   steps: readonly number[];
@@ -124,11 +127,11 @@ export class RangeStepper {
    * a 1 at each step whose window holds a sample (absent_over_time).
    */
   run(s: RawSeries, values: Float64Array, has: Uint8Array, present?: Uint8Array): boolean {
+    this.memo.clear();
+    if (this.sweep && !present && this.at === undefined) return this.sweep(s.times, s.values, this.memo, this.grid.steps, this.offsetMs, this.rangeMs, false, values, has, NO_COUNTS);
     this.bounds(s.times);
     const { fn, rangeMs, argsAt, noArgs, from, to, ends } = this;
-    this.memo.clear();
     const w: Window = { t: s.times, v: s.values, from: 0, to: 0, rangeStart: 0, rangeEnd: 0, rangeMs, memo: this.memo };
-    if (this.sweep && !present) return this.sweep(w, from, to, ends, values, has);
     let any = false;
     for (let i = 0; i < from.length; i++) {
       values[i] = 0;
@@ -146,6 +149,17 @@ export class RangeStepper {
       any = true;
     }
     return any;
+  }
+
+  /**
+   * For sum, count and group: the function's value at every step added into a group's running
+   * sums and counts (as `add` does with what `run` gives). Undefined, having added nothing, where
+   * the function has no sweep (or with `@`): the caller then takes `run`. Else true if any step has a value.
+   */
+  runInto(s: RawSeries, acc: Float64Array, count: Float64Array): boolean | undefined {
+    if (!this.sweep || this.at !== undefined) return undefined;
+    this.memo.clear();
+    return this.sweep(s.times, s.values, this.memo, this.grid.steps, this.offsetMs, this.rangeMs, true, acc, NO_FLAGS, count);
   }
 
   /** The window of every step over sorted sample times: both bounds only move forward. */

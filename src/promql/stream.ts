@@ -76,9 +76,17 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
   for await (const s of series) {
     if ((++done & 255) === 0) check();
     notes.counterName(func, s.labels);
-    if (!stepper.run(withoutStale(s), values, has)) continue;
+    const raw = withoutStale(s);
+    const labels = keepName ? s.labels : withoutName(s.labels);
+    const into = acc instanceof GroupAccumulator ? acc.sumTarget(labels) : undefined;
+    const added = into && stepper.runInto(raw, into.acc, into.count);
+    if (added !== undefined) {
+      if (added) sameLabels.add(s.labels);
+      continue;
+    }
+    if (!stepper.run(raw, values, has)) continue;
     sameLabels.add(s.labels);
-    acc.add(keepName ? s.labels : withoutName(s.labels), values, has);
+    acc.add(labels, values, has);
   }
   return acc.series();
 }

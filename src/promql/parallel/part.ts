@@ -68,7 +68,13 @@ export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void
     const s: SeriesSamples = { labels: {}, ...read };
     const base = job.groups[i]! * n;
     if (stepper) {
-      if (!stepper.run(withoutStale(s), values, has)) continue;
+      const raw = withoutStale(s);
+      const into = sums ? stepper.runInto(raw, acc.subarray(base, base + n), count.subarray(base, base + n)) : undefined;
+      if (into !== undefined) {
+        produced[i - job.from] = into ? 1 : 0;
+        continue;
+      }
+      if (!stepper.run(raw, values, has)) continue;
     } else if (sums && instantStepsInto(s, sel, grid, job.lookbackMs, acc.subarray(base, base + n), count.subarray(base, base + n))) {
       produced[i - job.from] = 1;
       continue;
