@@ -169,11 +169,15 @@ export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid
   return acc.series();
 }
 
-/** Boundaries of `parts` runs of consecutive series of about equal length: [0, …, count]. */
+/**
+ * Boundaries of `parts` runs of consecutive series: [0, …, count]. The first run, the main
+ * thread's, is a tenth shorter than the others: it also gathers every run's samples.
+ */
 function evenParts(count: number, parts: number): number[] {
+  const weight = parts - 0.1;
   const out = [0];
   for (let p = 1; p < parts; p++) {
-    const b = Math.round((count * p) / parts);
+    const b = Math.round((count * (p - 0.1)) / weight);
     if (b > out[out.length - 1]!) out.push(b);
   }
   if (count > out[out.length - 1]!) out.push(count);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SharedSamples } from '../../storage/recent/shared-samples.js';
+import { ownBuffers, type SharedSamples } from '../../storage/recent/shared-samples.js';
 import { QueryError } from '../value.js';
 import type { PartJob, PartResult } from './part.js';
 
@@ -76,7 +76,8 @@ export class QueryWorkers {
     if (this.inFlight[index]!++ === 0) this.workers[index]!.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { worker: index, resolve, reject });
-      this.workers[index]!.postMessage({ id, job, samples });
+      // The samples' arrays are the part's own: moved, not copied (the slabs are shared).
+      this.workers[index]!.postMessage({ id, job, samples }, ownBuffers(samples));
     });
   }
 

@@ -1,6 +1,11 @@
 import { decodeChunk, type SampleArrays, type SampleScratch, trim } from './series-chunks.js';
 import { type Slab, slabViews } from './slabs.js';
 
+/** The arrays of a SharedSamples of its own (given away to the thread it is sent to). */
+export function ownBuffers(s: SharedSamples): ArrayBuffer[] {
+  return [s.series, s.chunks, s.tailT, s.tailV, s.tailF].map((a) => a.buffer as ArrayBuffer);
+}
+
 /**
  * The samples of several series in a time range as another thread can read them: sealed chunks
  * by reference into the shared slabs (whose written bytes never change), open tails copied.
@@ -22,7 +27,8 @@ export interface SharedSamples {
 
 /** Builds SharedSamples series by series (SeriesChunks.share writes into it). */
 export class SharedWriter {
-  private readonly slabIds = new Map<SharedArrayBuffer, number>();
+  /** Index in `slabs` by slab id (ids are not used again while a writer is filled: it is filled in one go). */
+  private readonly slabIndex: number[] = [];
   private readonly slabs: SharedArrayBuffer[] = [];
   private series = new Int32Array(64);
   private chunks = new Float64Array(256);
@@ -38,11 +44,11 @@ export class SharedWriter {
   constructor(readonly start: number, readonly end: number) {}
 
   /** A sealed chunk of the current series. */
-  chunk(slab: Slab, off: number, t0: number, samples: number): void {
-    let id = this.slabIds.get(slab.buffer);
+  chunk(slab: Pick<Slab, 'buffer' | 'id'>, off: number, t0: number, samples: number): void {
+    let id = this.slabIndex[slab.id];
     if (id === undefined) {
       id = this.slabs.push(slab.buffer) - 1;
-      this.slabIds.set(slab.buffer, id);
+      this.slabIndex[slab.id] = id;
     }
     if ((this.nChunks + 1) * 4 > this.chunks.length) this.chunks = grown(this.chunks);
     const k = this.nChunks++ * 4;
@@ -78,14 +84,15 @@ export class SharedWriter {
     this.seriesTail = 0;
   }
 
+  /** The samples gathered (views of the writer's arrays: one writer, one SharedSamples). */
   finish(): SharedSamples {
     return {
       slabs: this.slabs,
-      series: this.series.slice(0, this.nSeries * 4),
-      chunks: this.chunks.slice(0, this.nChunks * 4),
-      tailT: this.tailT.slice(0, this.nTail),
-      tailV: this.tailV.slice(0, this.nTail),
-      tailF: this.tailF.slice(0, this.nTail),
+      series: this.series.subarray(0, this.nSeries * 4),
+      chunks: this.chunks.subarray(0, this.nChunks * 4),
+      tailT: this.tailT.subarray(0, this.nTail),
+      tailV: this.tailV.subarray(0, this.nTail),
+      tailF: this.tailF.subarray(0, this.nTail),
       start: this.start,
       end: this.end,
     };

@@ -9,12 +9,14 @@ export interface Slab {
   readonly f64: Float64Array;
   /** Bytes of chunks still in it. */
   live: number;
+  /** Its id in its Slabs (an id is used again once its buffer is let go). */
+  readonly id: number;
 }
 
 const SLAB_BYTES = 1 << 20;
 
 /** Typed views of a slab's buffer (also made by query worker threads for the slabs they are sent). */
-export function slabViews(buf: SharedArrayBuffer): Omit<Slab, 'live'> & { buffer: SharedArrayBuffer } {
+export function slabViews(buf: SharedArrayBuffer): Omit<Slab, 'live' | 'id'> {
   return { buffer: buf, u8: new Uint8Array(buf), i8: new Int8Array(buf), i16: new Int16Array(buf), i32: new Int32Array(buf), f64: new Float64Array(buf) };
 }
 
@@ -63,8 +65,8 @@ export class Slabs {
       this.slabs[this.current] = undefined;
       this.freeIds.push(this.current);
     }
-    const slab: Slab = { ...slabViews(new SharedArrayBuffer(SLAB_BYTES)), live: 0 };
     const id = this.freeIds.pop() ?? this.slabs.length;
+    const slab: Slab = { ...slabViews(new SharedArrayBuffer(SLAB_BYTES)), live: 0, id };
     this.slabs[id] = slab;
     this.current = id;
     this.used = 0;
