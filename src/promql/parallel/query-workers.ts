@@ -22,15 +22,11 @@ export class QueryWorkers {
   private nextId = 0;
   private closed = false;
 
-  constructor(count: number, private readonly onError: (err: Error) => void) {
-    for (let i = 0; i < count; i++) {
-      this.inFlight.push(0);
-      this.workers.push(this.spawn(i));
-    }
-  }
+  /** Workers are started with the first part given to them: a server that never runs a heavy query keeps no thread (nor its memory). */
+  constructor(private readonly count: number, private readonly onError: (err: Error) => void) {}
 
   get size(): number {
-    return this.workers.length;
+    return this.count;
   }
 
   private spawn(index: number): Worker {
@@ -69,6 +65,10 @@ export class QueryWorkers {
 
   run(job: PartJob, samples: SharedSamples): Promise<PartResult> {
     if (this.closed) return Promise.reject(new QueryError('internal', 'query workers are closed'));
+    while (this.workers.length < this.count) {
+      this.inFlight.push(0);
+      this.workers.push(this.spawn(this.workers.length));
+    }
     let index = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.inFlight[i]! < this.inFlight[index]!) index = i;
     const id = this.nextId++;
