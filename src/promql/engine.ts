@@ -32,7 +32,7 @@ export interface EngineLimits {
    * Streamed sum/count/group/min/max read from shared memory where storage can (selectShared)
    * and split between the main thread and these workers.
    */
-  parallel?: { workers: QueryWorkers | undefined; selectShared: (matchers: readonly LabelMatcher[], range: TimeRange) => Promise<SharedSelection | undefined>; minCells?: number };
+  parallel?: { workers: QueryWorkers | undefined; selectShared: (matchers: readonly LabelMatcher[], range: TimeRange) => Promise<SharedSelection | undefined>; minCells?: number; maxSeries?: number };
 }
 
 /** Evaluation range; an instant query has start = end. */
@@ -140,7 +140,7 @@ async function load(expr: Expr, ev: Evaluator, select: SelectFn): Promise<void> 
     const { selector } = planSelector(plan, limits.lookbackMs);
     const check = () => { checkLimits(limits); };
     const shared = limits.parallel && parallelizable(plan) ? await limits.parallel.selectShared(selector.matchers, window) : undefined;
-    const result = shared && (await runPlanShared(plan, shared, ev, limits.lookbackMs, ev.ctx.notes, limits.parallel?.workers, check, take, limits.parallel?.minCells));
+    const result = shared && (await runPlanShared(plan, shared, ev, limits.lookbackMs, ev.ctx.notes, limits.parallel?.workers, check, take, limits.parallel?.minCells, limits.parallel?.maxSeries));
     if (result) {
       ev.ctx.streamed.set(plan.agg, result);
       continue;

@@ -93,6 +93,11 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
 
 /** Series × steps below which a plan is evaluated by the main thread alone (a worker's round trip costs more). */
 const PARALLEL_MIN_CELLS = 200_000;
+/**
+ * Most series a plan reads from shared memory: their open tails are copied first (~1 KiB a
+ * series), where reading series one at a time holds one. Beyond, it streams as usual.
+ */
+const SHARED_MAX_SERIES = 50_000;
 
 /** Whether a plan can be split into parts evaluated by several threads (its results merge). */
 export function parallelizable(plan: StreamPlan): boolean {
@@ -105,9 +110,11 @@ export function parallelizable(plan: StreamPlan): boolean {
  * evaluated by the main thread, the others by the workers at the same time (each sent off as soon
  * as its samples are gathered), merged in series order. `take(series, samples)` counts what was
  * read against the limits; below `minCells` series × steps the main thread evaluates everything.
- * Undefined when memory no longer holds the samples (read them with `select` instead).
+ * Undefined, having done nothing, for more than `maxSeries` series, and when memory no longer
+ * holds the samples: read them with `select` instead.
  */
-export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS): Promise<StepSeries[] | undefined> {
+export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS, maxSeries = SHARED_MAX_SERIES): Promise<StepSeries[] | undefined> {
+  if (sel.labels.length > maxSeries) return undefined;
   const n = grid.steps.length;
   const op = plan.agg.op;
   if (op !== 'sum' && op !== 'count' && op !== 'group' && op !== 'min' && op !== 'max') throw new QueryError('internal', `aggregation ${op} is not split into parts`);

@@ -49,9 +49,9 @@ afterAll(async () => {
   dir.remove();
 });
 
-async function run(q: string, parallel: boolean): Promise<Value | string> {
+async function run(q: string, parallel: boolean, maxSeries?: number): Promise<Value | string> {
   const select = (m: Parameters<ClickHouseStorage['select']>[1], r: Parameters<ClickHouseStorage['select']>[2], h?: Parameters<ClickHouseStorage['select']>[3]) => storage.select('default', m, r, h);
-  const limits: EngineLimits = parallel ? { ...BASE, parallel: { workers, selectShared: (m, r) => storage.selectShared('default', m, r), minCells: 0 } } : BASE;
+  const limits: EngineLimits = parallel ? { ...BASE, parallel: { workers, selectShared: (m, r) => storage.selectShared('default', m, r), minCells: 0, ...(maxSeries ? { maxSeries } : {}) } } : BASE;
   try {
     return await evaluate(parse(q), RANGE, select, limits);
   } catch (err) {
@@ -101,6 +101,21 @@ describe('parallel evaluation of streamed aggregations', () => {
 
   it('still refuses equal label sets among a range function\'s results', async () => {
     expect(await run('sum(rate({__name__=~"c_total|d_total"}[5m]))', true)).toBe('vector cannot contain metrics with the same labelset');
+  });
+
+  it('streams series one at a time past its most series (the same answer, no samples gathered)', async () => {
+    const q = 'sum by (job) (rate(c_total[5m]))';
+    let gathered = 0;
+    const select = (m: Parameters<ClickHouseStorage['select']>[1], r: Parameters<ClickHouseStorage['select']>[2], h?: Parameters<ClickHouseStorage['select']>[3]) => storage.select('default', m, r, h);
+    const counting = async (m: Parameters<ClickHouseStorage['select']>[1], r: Parameters<ClickHouseStorage['select']>[2]) => {
+      const sel = await storage.selectShared('default', m, r);
+      return sel && { labels: sel.labels, samples: (from: number, to: number) => (gathered++, sel.samples(from, to)) };
+    };
+    const limited = await evaluate(parse(q), RANGE, select, { ...BASE, parallel: { workers, selectShared: counting, minCells: 0, maxSeries: 10 } });
+    expect(gathered).toBe(0);
+    expect(canon(limited)).toEqual(canon(await run(q, false)));
+    await evaluate(parse(q), RANGE, select, { ...BASE, parallel: { workers, selectShared: counting, minCells: 0 } });
+    expect(gathered).toBe(3);
   });
 
   it('counts the samples a split query reads against max_samples', async () => {
