@@ -231,7 +231,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       for (const c of changes) history.event({ time: c.at, rule: c.rule, group: c.group, fingerprint: fingerprint(c.labels), labels: c.labels, state: c.state, previous: c.previous, value: c.value, activeAt: c.activeAt, source: 'rule' });
     },
     tenant,
-    query: ruleQuery(storage, config),
+    query: ruleQuery(storage, config, queryWorkers),
     ingest,
     externalLabels: config.rules.externalLabels,
     externalURL,
@@ -292,7 +292,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       errors: errorHandlers({ ingest: sentry, errors: storage, now, onStatus: (...a) => { regressions.status(...a); } }),
       analytics: analyticsHandlers({ capture, analytics: storage, now }),
       kpis: kpiHandlers({
-        kpis: () => thresholds.kpis(), query: kpiQuery(storage, config), analytics: storage, now,
+        kpis: () => thresholds.kpis(), query: kpiQuery(storage, config, queryWorkers), analytics: storage, now,
         setThresholds: async (name, change) => { thresholds.set(name, change); await rules.reload(loadRules()); },
       }),
       read: readHandlers(storage, { version: VERSION, revision: '' }, now),

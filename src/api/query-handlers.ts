@@ -7,8 +7,8 @@ import { parse } from '../promql/parse.js';
 import { typeOf } from '../promql/typecheck.js';
 import { compareLabels, formatValue, QueryError, type Value } from '../promql/value.js';
 import type { Expr } from '../promql/ast.js';
-import type { QueryWorkers } from '../promql/parallel/query-workers.js';
-import type { LabelMatcher, MetricsReader, TimeRange } from '../storage/interface.js';
+import { parallelOption, type QueryWorkers } from '../promql/parallel/query-workers.js';
+import type { MetricsReader } from '../storage/interface.js';
 import { ApiError } from './errors.js';
 import { limit, parseTime, single } from './params.js';
 import { ok, type ApiRequest, type ApiResponse } from './types.js';
@@ -32,9 +32,7 @@ export function queryHandlers(reader: MetricsReader, o: QueryOptions, now: () =>
     const timeout = durationParam(req, 'timeout');
     const deadline = Date.now() + Math.min(o.timeoutMs, timeout ?? Infinity);
     try {
-      const selectShared = reader.selectShared?.bind(reader);
-      const parallel = selectShared ? { parallel: { workers: o.workerPool, selectShared: (matchers: readonly LabelMatcher[], r: TimeRange) => selectShared(req.tenant, matchers, r) } } : {};
-      return await evaluate(expr, range, (matchers, r, hints) => reader.select(req.tenant, matchers, r, hints), { ...o, deadline, ...parallel, ...(req.signal ? { signal: req.signal } : {}) }, notes);
+      return await evaluate(expr, range, (matchers, r, hints) => reader.select(req.tenant, matchers, r, hints), { ...o, deadline, ...parallelOption(reader, req.tenant, o.workerPool), ...(req.signal ? { signal: req.signal } : {}) }, notes);
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
       if (err.type === 'timeout') throw new ApiError('QUERY_TIMEOUT', err.message);

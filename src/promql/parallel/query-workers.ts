@@ -1,5 +1,7 @@
+import type { LabelMatcher, MetricsReader, TimeRange } from '../../storage/interface.js';
 import { ownBuffers, type SharedSamples } from '../../storage/recent/shared-samples.js';
 import { compiledWorker, WorkerPool } from '../../util/worker-pool.js';
+import type { EngineLimits } from '../engine.js';
 import { QueryError } from '../value.js';
 import type { PartJob, PartResult } from './part.js';
 
@@ -39,4 +41,10 @@ export class QueryWorkers {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** The engine's `parallel` option for one tenant's queries, where storage can share samples. */
+export function parallelOption(reader: MetricsReader, tenant: string, workers: QueryWorkers | undefined): { parallel?: NonNullable<EngineLimits['parallel']> } {
+  const selectShared = reader.selectShared?.bind(reader);
+  return selectShared ? { parallel: { workers, selectShared: (matchers: readonly LabelMatcher[], range: TimeRange) => selectShared(tenant, matchers, range) } } : {};
 }
