@@ -62,7 +62,7 @@ ORDER BY fingerprint LIMIT 1 BY fingerprint LIMIT ${param('UInt64', limit)}`;
       samples: (from, to) => {
         // Checked again: the copy may have moved on since the lookup.
         if (!recent.covers(range)) return undefined;
-        const out = new SharedWriter(range.start, range.end);
+        const out = new SharedWriter(range.start, range.end, to - from);
         for (let i = from; i < to; i++) {
           const fp = this.halvesOf(rows[i]!);
           recent.share(tenant, fp[0], fp[1], out);

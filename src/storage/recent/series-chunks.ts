@@ -14,7 +14,7 @@ const RAW = 8;
 /** Scratch for sealing: the chunk's mantissas at one scale (shared by every series). */
 const SCALED = new Float64Array(CHUNK_SAMPLES);
 /** Numbers per sample in the open tail. */
-const TAIL_FIELDS = 3;
+export const TAIL_FIELDS = 3;
 /** Doubles of an open tail's slot. */
 export const TAIL_DOUBLES = CHUNK_SAMPLES * TAIL_FIELDS;
 const NO_TAIL = new Float64Array(0);
@@ -189,14 +189,7 @@ export class SeriesChunks {
   /** Decodes what `plan` names into the arrays at `at` (plan.total samples). */
   private decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
     for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
-    const tail = this.tail;
-    for (let k = this.ta + plan.tailFrom * TAIL_FIELDS; k < this.ta + this.tn * TAIL_FIELDS; k += TAIL_FIELDS, at++) {
-      t[at] = tail[k]!;
-      const df = tail[k + 2]!;
-      const d = df >> 8;
-      v[at] = d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!;
-      f[at] = df & 0xff;
-    }
+    decodeTail(this.tail, this.ta + plan.tailFrom * TAIL_FIELDS, this.ta + this.tn * TAIL_FIELDS, t, v, f, at);
   }
 
   /**
@@ -213,18 +206,13 @@ export class SeriesChunks {
 
   /**
    * What a read of [start, end] would decode, for another thread: the sealed chunks by reference
-   * (their bytes never change) and the open tail's samples copied (it changes). False when none.
+   * (their bytes never change) and the open tail's samples copied as they are (it changes). False when none.
    */
   share(start: number, end: number, out: SharedWriter): boolean {
     const plan = this.plan(start, end);
     if (!plan) return false;
     for (let c = plan.first; c < plan.last; c++) out.chunk(this.slabs.get(this.index[c * INDEX_FIELDS + 2]!), this.index[c * INDEX_FIELDS + 3]!, this.index[c * INDEX_FIELDS]!, this.chunkCount(c));
-    const tail = this.tail;
-    for (let k = this.ta + plan.tailFrom * TAIL_FIELDS; k < this.ta + this.tn * TAIL_FIELDS; k += TAIL_FIELDS) {
-      const df = tail[k + 2]!;
-      const d = df >> 8;
-      out.sample(tail[k]!, d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!, df & 0xff);
-    }
+    out.tail(this.tail.subarray(this.ta + plan.tailFrom * TAIL_FIELDS, this.ta + this.tn * TAIL_FIELDS));
     return true;
   }
 
@@ -359,6 +347,20 @@ export class SeriesChunks {
     this.ta = 0;
     this.tn = 0;
     this.last = -Infinity;
+  }
+}
+
+/**
+ * Decodes open-tail samples (three numbers each: time, mantissa or raw value, decimals·256 +
+ * flags) from `tail` [from, to) into the arrays at `at`.
+ */
+export function decodeTail(tail: Float64Array, from: number, to: number, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
+  for (let k = from; k < to; k += TAIL_FIELDS, at++) {
+    t[at] = tail[k]!;
+    const df = tail[k + 2]!;
+    const d = df >> 8;
+    v[at] = d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!;
+    f[at] = df & 0xff;
   }
 }
 

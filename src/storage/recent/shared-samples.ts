@@ -1,9 +1,9 @@
-import { decodeChunk, type SampleArrays, type SampleScratch, trim } from './series-chunks.js';
+import { decodeChunk, decodeTail, type SampleArrays, type SampleScratch, TAIL_FIELDS, trim } from './series-chunks.js';
 import { type Slab, slabViews } from './slabs.js';
 
 /** The arrays of a SharedSamples of its own (given away to the thread it is sent to). */
 export function ownBuffers(s: SharedSamples): ArrayBuffer[] {
-  return [s.series, s.chunks, s.tailT, s.tailV, s.tailF].map((a) => a.buffer as ArrayBuffer);
+  return [s.series, s.chunks, s.tails].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -17,9 +17,8 @@ export interface SharedSamples {
   series: Int32Array;
   /** Per chunk reference, 4 numbers: slab (index in `slabs`), offset, first time, samples. */
   chunks: Float64Array;
-  tailT: Float64Array;
-  tailV: Float64Array;
-  tailF: Uint8Array;
+  /** Open-tail samples as the tails hold them: time, mantissa or raw value, decimals·256 + flags. */
+  tails: Float64Array;
   /** The range every series is read over (ms, inclusive). */
   start: number;
   end: number;
@@ -30,18 +29,21 @@ export class SharedWriter {
   /** Index in `slabs` by slab id (ids are not used again while a writer is filled: it is filled in one go). */
   private readonly slabIndex: number[] = [];
   private readonly slabs: SharedArrayBuffer[] = [];
-  private series = new Int32Array(64);
-  private chunks = new Float64Array(256);
-  private tailT = new Float64Array(256);
-  private tailV = new Float64Array(256);
-  private tailF = new Uint8Array(256);
+  private series: Int32Array;
+  private chunks: Float64Array;
+  private tails: Float64Array;
   private nSeries = 0;
   private nChunks = 0;
   private nTail = 0;
   private seriesChunks = 0;
   private seriesTail = 0;
 
-  constructor(readonly start: number, readonly end: number) {}
+  /** @param expected how many series are coming (sizes the arrays: an open tail holds 64 samples on average) */
+  constructor(readonly start: number, readonly end: number, expected = 16) {
+    this.series = new Int32Array(expected * 4);
+    this.chunks = new Float64Array(expected * 16);
+    this.tails = new Float64Array(expected * 64 * TAIL_FIELDS);
+  }
 
   /** A sealed chunk of the current series. */
   chunk(slab: Pick<Slab, 'buffer' | 'id'>, off: number, t0: number, samples: number): void {
@@ -59,17 +61,13 @@ export class SharedWriter {
     this.seriesChunks++;
   }
 
-  /** A sample of the current series' open tail. */
-  sample(t: number, v: number, f: number): void {
-    if (this.nTail === this.tailT.length) {
-      this.tailT = grown(this.tailT);
-      this.tailV = grown(this.tailV);
-      this.tailF = grown(this.tailF);
-    }
-    this.tailT[this.nTail] = t;
-    this.tailV[this.nTail] = v;
-    this.tailF[this.nTail++] = f;
-    this.seriesTail++;
+  /** The current series' open tail samples (a run of a tail's slot, copied). */
+  tail(samples: Float64Array): void {
+    const at = this.nTail * TAIL_FIELDS;
+    while (at + samples.length > this.tails.length) this.tails = grown(this.tails);
+    this.tails.set(samples, at);
+    this.nTail += samples.length / TAIL_FIELDS;
+    this.seriesTail += samples.length / TAIL_FIELDS;
   }
 
   /** Ends the current series (what `chunk`/`sample` gave since the last call). */
@@ -90,9 +88,7 @@ export class SharedWriter {
       slabs: this.slabs,
       series: this.series.subarray(0, this.nSeries * 4),
       chunks: this.chunks.subarray(0, this.nChunks * 4),
-      tailT: this.tailT.subarray(0, this.nTail),
-      tailV: this.tailV.subarray(0, this.nTail),
-      tailF: this.tailF.subarray(0, this.nTail),
+      tails: this.tails.subarray(0, this.nTail * TAIL_FIELDS),
       start: this.start,
       end: this.end,
     };
@@ -100,7 +96,7 @@ export class SharedWriter {
 }
 
 function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
-  const out = new (a.constructor as new (n: number) => T)(a.length * 2);
+  const out = new (a.constructor as new (n: number) => T)(Math.max(64, a.length * 2));
   out.set(a);
   return out;
 }
@@ -129,9 +125,7 @@ export class SharedReader {
       const slab = this.views[chunks[c * 4]!]!;
       at = decodeChunk(slab, chunks[c * 4 + 1]!, chunks[c * 4 + 2]!, t, v, f, at);
     }
-    t.set(this.s.tailT.subarray(tail0, tail0 + tails), at);
-    v.set(this.s.tailV.subarray(tail0, tail0 + tails), at);
-    f.set(this.s.tailF.subarray(tail0, tail0 + tails), at);
+    decodeTail(this.s.tails, tail0 * TAIL_FIELDS, (tail0 + tails) * TAIL_FIELDS, t, v, f, at);
     return trim(t, v, f, this.s.start, this.s.end);
   }
 }
