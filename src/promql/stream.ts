@@ -187,7 +187,7 @@ function evenParts(count: number, parts: number): number[] {
     const b = Math.round((count * (p - 0.1)) / weight);
     if (b > out[out.length - 1]!) out.push(b);
   }
-  if (count > out[out.length - 1]!) out.push(count);
+  if (count > out[out.length - 1]! || out.length === 1) out.push(count);
   return out;
 }
 

@@ -90,6 +90,7 @@ describe('parallel evaluation of streamed aggregations', () => {
     'count(g @ end())',
     'sum without (n) (irate(c_total[1m]))',
     'sum(stddev_over_time(g[5m]))',
+    'sum(rate(missing_total[5m]))',
   ];
   for (const q of queries) {
     it(q, async () => {
