@@ -82,22 +82,8 @@ export class GroupAccumulator {
     for (const g of this.list) {
       const base = g.index * n;
       if (base >= acc.length) break;
-      if (this.op === 'min' || this.op === 'max') {
-        const min = this.op === 'min';
-        for (let i = 0; i < n; i++) {
-          const c = count[base + i]!;
-          if (c === 0) continue;
-          const x = acc[base + i]!;
-          const a = g.acc[i]!;
-          if (g.count[i] === 0 || Number.isNaN(a) || (min ? x < a : x > a)) g.acc[i] = x;
-          g.count[i] = g.count[i]! + c;
-        }
-        continue;
-      }
-      for (let i = 0; i < n; i++) {
-        g.acc[i] = g.acc[i]! + acc[base + i]!;
-        g.count[i] = g.count[i]! + count[base + i]!;
-      }
+      // A part's running value at a step is one more member, weighing as many as it counted.
+      addSteps(this.op, g.acc, g.count, acc.subarray(base, base + n), count.subarray(base, base + n), 0, n);
     }
   }
 
@@ -138,8 +124,9 @@ export class GroupAccumulator {
 /**
  * One member's step values added into its group's running values at `base` (sum, count and group
  * add; min and max keep the least/greatest, a number before NaN, as Prometheus does) and counts.
+ * `has` is 1 where the member has a value, or (merging a part) how many members it stands for.
  */
-export function addSteps(op: StreamableOp, acc: Float64Array, count: Float64Array, values: Float64Array, has: Uint8Array, base: number, n: number): void {
+export function addSteps(op: StreamableOp, acc: Float64Array, count: Float64Array, values: Float64Array, has: Uint8Array | Float64Array, base: number, n: number): void {
   if (op === 'min' || op === 'max') {
     const min = op === 'min';
     for (let i = 0; i < n; i++) {
@@ -147,14 +134,14 @@ export function addSteps(op: StreamableOp, acc: Float64Array, count: Float64Arra
       const x = values[i]!;
       const a = acc[base + i]!;
       if (count[base + i] === 0 || Number.isNaN(a) || (min ? x < a : x > a)) acc[base + i] = x;
-      count[base + i]!++;
+      count[base + i] = count[base + i]! + has[i]!;
     }
     return;
   }
   for (let i = 0; i < n; i++) {
     if (!has[i]) continue;
     acc[base + i] = acc[base + i]! + values[i]!;
-    count[base + i]!++;
+    count[base + i] = count[base + i]! + has[i]!;
   }
 }
 

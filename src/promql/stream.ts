@@ -101,8 +101,13 @@ const SHARED_MAX_SERIES = 50_000;
 
 /** Whether a plan can be split into parts evaluated by several threads (its results merge). */
 export function parallelizable(plan: StreamPlan): boolean {
+  return splitOp(plan) !== undefined;
+}
+
+/** The aggregation of a plan whose parts merge (all but avg, topk and bottomk). */
+function splitOp(plan: StreamPlan): PartJob['op'] | undefined {
   const op = plan.agg.op;
-  return op === 'sum' || op === 'count' || op === 'group' || op === 'min' || op === 'max';
+  return op === 'sum' || op === 'count' || op === 'group' || op === 'min' || op === 'max' ? op : undefined;
 }
 
 /**
@@ -116,8 +121,8 @@ export function parallelizable(plan: StreamPlan): boolean {
 export async function runPlanShared(plan: StreamPlan, sel: SharedSelection, grid: Grid, lookbackMs: number, notes: Annotations, workers: QueryWorkers | undefined, check: () => void, take: (series: number, samples: number) => void, minCells = PARALLEL_MIN_CELLS, maxSeries = SHARED_MAX_SERIES): Promise<StepSeries[] | undefined> {
   if (sel.labels.length > maxSeries) return undefined;
   const n = grid.steps.length;
-  const op = plan.agg.op;
-  if (op !== 'sum' && op !== 'count' && op !== 'group' && op !== 'min' && op !== 'max') throw new QueryError('internal', `aggregation ${op} is not split into parts`);
+  const op = splitOp(plan);
+  if (!op) throw new QueryError('internal', `aggregation ${plan.agg.op} is not split into parts`);
   const acc = new GroupAccumulator(plan.agg, n);
   const func = plan.kind === 'range' ? plan.call.func : '';
   // A range function's results drop the metric name (but last_over_time), which only matters to
