@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Node's arguments for the built server, as `npm start` gives them (package.json `config.node_flags`). */
+export function serverArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config?: { node_flags?: string } };
+  return [...(pkg.config?.node_flags ?? '').split(' ').filter(Boolean), MAIN];
+}
 
 /** A free loopback TCP port. */
 export function freePort(): Promise<number> {
@@ -25,7 +32,7 @@ export interface ChildServer {
 /** Starts the built server (`dist/main.js`) as a child process and waits until it is ready. */
 export async function startChild(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [MAIN, ...args], {
+  const proc = spawn(process.execPath, [...serverArgs(), ...args], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

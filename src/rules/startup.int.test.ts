@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startChild, stopChild } from '../../test/child-server.js';
+import { serverArgs, startChild, stopChild } from '../../test/child-server.js';
 import { tempDir } from '../../test/tmp.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../examples/rules/', import.meta.url));
 const dir = tempDir('rules-start');
 afterAll(() => {
@@ -19,7 +18,7 @@ describe('rule files at start-up', () => {
     writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: sum(up\n');
     const config = join(dir.path, 'config.yml');
     writeFileSync(config, 'rule_files:\n  - broken.yml\n');
-    const r = spawnSync(process.execPath, [MAIN, '--config', config], { env: { ...process.env, DATA_DIR: join(dir.path, 'data'), PORT: '0', HOST: '127.0.0.1' }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [...serverArgs(), '--config', config], { env: { ...process.env, DATA_DIR: join(dir.path, 'data'), PORT: '0', HOST: '127.0.0.1' }, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${rules}:5:15: group "g", rule 1, "X": could not parse expression`);
   });
