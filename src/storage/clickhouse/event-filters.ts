@@ -36,6 +36,15 @@ export function attributeCondition(f: AttributeFilter, own: 'LogAttributes' | 'S
   }
 }
 
+/**
+ * `column` is one of `values` (at least one). A single value is written as `=`: ClickHouse then
+ * treats the column as fixed when reading in sorting-key order, and skips building a set
+ * (newest 100 lines of one service at 1M lines: 7.1 → 6.2 ms in chDB).
+ */
+export function oneOf(column: Fragment, values: readonly string[]): Fragment {
+  return values.length === 1 ? sql`${column} = ${param('String', values[0]!)}` : sql`${column} IN ${param('Array(String)', values)}`;
+}
+
 /** Conditions joined with AND (`1` when there are none). */
 export function all(conditions: readonly Fragment[]): Fragment {
   return conditions.length === 0 ? sql`1` : join(conditions, sql` AND `);

@@ -1,7 +1,7 @@
 import type { LogCursor, LogQuery, LogRecord, LogsReader } from '../interface.js';
 import type { ChConnection } from './connection.js';
 import { jsonRows } from './json-rows.js';
-import { all, attributeCondition, timeCondition, tokens } from './event-filters.js';
+import { all, attributeCondition, oneOf, timeCondition, tokens } from './event-filters.js';
 import { database, ident, param, sql, type Fragment } from './sql.js';
 
 /** The span a service-and-severity search reads first (the sorting key's five-minute buckets). */
@@ -33,8 +33,8 @@ export class LogsRead implements LogsReader {
 
   private where(tenant: string, q: LogQuery, time: Fragment = timeCondition(q.range)): Fragment {
     const c: Fragment[] = [sql`${ident('tenant')} = ${param('String', tenant)}`, time];
-    if (q.services.length > 0) c.push(sql`${ident('ServiceName')} IN ${param('Array(String)', q.services)}`);
-    if (q.severities.length > 0) c.push(sql`lower(${ident('SeverityText')}) IN ${param('Array(String)', q.severities.map((s) => s.toLowerCase()))}`);
+    if (q.services.length > 0) c.push(oneOf(sql`${ident('ServiceName')}`, q.services));
+    if (q.severities.length > 0) c.push(oneOf(sql`lower(${ident('SeverityText')})`, q.severities.map((s) => s.toLowerCase())));
     const words = [...q.terms.flatMap(tokens), ...q.phrases.flatMap(tokens)];
     if (words.length > 0) c.push(sql`hasAllTokens(lower(${ident('Body')}), ${param('Array(String)', [...new Set(words)])})`);
     for (const p of q.phrases) c.push(sql`positionCaseInsensitiveUTF8(${ident('Body')}, ${param('String', p)}) > 0`);

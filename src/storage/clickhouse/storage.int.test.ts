@@ -251,6 +251,13 @@ describe('ClickHouseStorage on chDB', () => {
     }
     expect(fromProjection.map((r) => [`${r.time}/${r.key}`, r.count])).toEqual([...rollUp].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
     expect(fromProjection.reduce((n, r) => n + r.count, 0)).toBe(200);
+    // One value of a filter is written as `=`, several as IN: both select the same lines.
+    const total = async (services: string[], severities: string[]) => (await storage.logCounts('default', { ...q, services, severities }, 120_000)).reduce((n, r) => n + r.count, 0);
+    expect(await total(['api'], ['warn'])).toBe(100);
+    expect(await total(['api', 'web'], ['warn'])).toBe(200);
+    expect(await total(['api', 'web', 'none'], ['WARN', 'error'])).toBe(400);
+    const page = await storage.searchLogs('default', { ...q, services: ['web', 'api'], severities: ['info'] }, { limit: 1000 });
+    expect(page.records).toHaveLength(200);
     const withWord = { ...q, terms: ['line'] }; // whole minutes read from the stored Minute column
     expect(await storage.logCounts('default', withWord, 120_000, 'severity')).toEqual(fromProjection);
     expect(await storage.logCounts('default', withWord, 30_000, 'severity')).toEqual(fromRows);
