@@ -8,6 +8,7 @@
  */
 import { fmt, getJson, latency, ingestAndSettle, rng, tableBytes, withDataDir } from './events.js';
 import { encodeLogs, type BenchLog } from './otlp-encode.js';
+import { threadCpu } from './proc.js';
 import { startOurs, stop } from './targets.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     const target = await startOurs(dir);
     const ingest = await ingestAndSettle(target, `${target.baseUrl}/v1/logs`, bodies, LINES, SENDERS);
     const waited = ingest.settledAfter;
+    if (process.env.BENCH_THREADS) console.log('allseer CPU by thread:', threadCpu(target.proc.pid!).slice(0, 12).map(([n, c]) => `${n} ${c.toFixed(2)}s`).join(', '));
     const range = `start=${Math.floor(startMs / 1000)}&end=${Math.ceil(endMs / 1000) + 1}`;
     const stepAll = Math.ceil((Math.ceil((endMs - startMs) / 1000) + 2) / 60) * 60; // whole minutes, as a histogram over hours picks
     const base = target.baseUrl;

@@ -29,7 +29,7 @@ export const DEFAULT_EVENTS_SECONDS = 30 * 86_400;
 /** Alert history is kept a year unless configured otherwise. */
 export const DEFAULT_ALERT_HISTORY_SECONDS = 365 * 86_400;
 
-type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues' | 'events' | 'person_ids' | 'dashboards';
+export type TableName = 'samples' | 'series' | 'metadata' | 'schema_migrations' | 'alert_events' | 'notification_log' | 'logs' | 'spans' | 'trace_index' | 'error_events' | 'error_issues' | 'events' | 'person_ids' | 'dashboards';
 
 interface TableDef {
   name: TableName;

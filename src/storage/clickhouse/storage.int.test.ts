@@ -114,6 +114,8 @@ describe('ClickHouseStorage on chDB', () => {
     const out = await conn.query(render(sql`SELECT engine_full FROM system.tables WHERE database = 't1' AND name = 'samples'`), 'TabSeparated');
     expect(out.toString()).toContain(`toIntervalSecond(${9 * 86_400})`);
     expect(out.toString()).toContain('merge_selector_base = 20');
+    const logs = await conn.query(render(sql`SELECT engine_full FROM system.tables WHERE database = 't1' AND name = 'logs'`), 'TabSeparated');
+    expect(logs.toString()).toContain('merge_selector_base = 20');
   });
 
   it('stores Native blocks with different dictionaries and index widths in one insert', async () => {
