@@ -19,7 +19,6 @@ export interface Target {
   stopAndMeasure(): Promise<{ bytes: number; note: string }>;
 }
 
-
 async function waitHttp(url: string, proc: ChildProcess, name: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
