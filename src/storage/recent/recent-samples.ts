@@ -1,7 +1,7 @@
 import type { TimeRange } from '../interface.js';
 import { RAW_DECIMALS } from '../value-encoding.js';
 import { sampleBlocks, type SampleColumns } from './native-block.js';
-import { SeriesChunks, TAIL_DOUBLES, type SampleArrays, type SampleScratch } from './series-chunks.js';
+import { SeriesChunks, TAIL_SLOT_BYTES, type SampleArrays, type SampleScratch } from './series-chunks.js';
 import type { SharedWriter } from './shared-samples.js';
 import { Slabs, SlotPool } from './slabs.js';
 
@@ -52,7 +52,7 @@ export class RecentSamples {
   private readonly tokens = new Set<string>();
   private appends = 0;
   private slabs = new Slabs();
-  private tails = new SlotPool(TAIL_DOUBLES);
+  private tails = new SlotPool(TAIL_SLOT_BYTES);
 
   /**
    * @param maxBytes memory budget
@@ -173,7 +173,7 @@ export class RecentSamples {
     if (excess > 0) {
       this.tenants.clear();
       this.slabs = new Slabs();
-      this.tails = new SlotPool(TAIL_DOUBLES);
+      this.tails = new SlotPool(TAIL_SLOT_BYTES);
       this.bytes = 0;
       this.series = 0;
       this.evictedBefore = Math.max(this.evictedBefore, this.newest + 1);

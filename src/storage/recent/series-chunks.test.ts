@@ -96,6 +96,17 @@ describe('SeriesChunks', () => {
     expect(doubles.bytes / n).toBeGreaterThan(8);
   });
 
+  it('seals the open tail early when a sample is too far from its first for a 32-bit offset', () => {
+    const t0 = 1_700_000_000_000;
+    const samples: Sample[] = [t0, t0 + 1, t0 + 2 ** 31 - 1, t0 + 2 ** 31, t0 + 2 ** 31 + 15_000, t0 + 2 ** 40, t0 + 2 ** 40 + 1]
+      .map((t, i) => ({ t, v: i * 1.5, f: 0 }));
+    const chunks = new SeriesChunks();
+    fill(chunks, samples);
+    expectRead(chunks, samples, -Infinity, Infinity);
+    expectRead(chunks, samples, t0 + 2, t0 + 2 ** 31);
+    expect([...chunks.sealedEnds()].map(([t]) => t)).toEqual([t0 + 2 ** 31 - 1, t0 + 2 ** 31 + 15_000]);
+  });
+
   it('inserts, replaces and ignores repeats of samples older than the newest', () => {
     const samples: Sample[] = Array.from({ length: 2 * CHUNK_SAMPLES + 40 }, (_, i) => ({ t: 1000 * (2 * i + 1), v: i / 4, f: 0 }));
     const chunks = new SeriesChunks();

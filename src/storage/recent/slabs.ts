@@ -73,18 +73,25 @@ export class Slabs {
   }
 }
 
+/** The arrays of a slot's buffer (a slot is a byte range of it). */
+export interface SlotBuffer {
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly u16: Uint16Array;
+}
+
 /**
- * Fixed-size slots of doubles (one series' open tail each) in large shared buffers, reused
- * through a free list: like Slabs, so that open tails are not an ArrayBuffer per series.
+ * Fixed-size slots (one series' open tail each) in large buffers, reused through a free list:
+ * like Slabs, so that open tails are not an ArrayBuffer per series.
  */
 export class SlotPool {
-  private readonly buffers: Float64Array[] = [];
+  private readonly buffers: SlotBuffer[] = [];
   private readonly freeSlots: number[] = [];
   private readonly perBuffer: number;
 
-  /** @param slotDoubles doubles per slot */
-  constructor(private readonly slotDoubles: number) {
-    this.perBuffer = Math.max(1, Math.floor(SLAB_BYTES / 8 / slotDoubles));
+  /** @param slotBytes bytes per slot (a multiple of 8) */
+  constructor(private readonly slotBytes: number) {
+    this.perBuffer = Math.max(1, Math.floor(SLAB_BYTES / slotBytes));
   }
 
   /** A free slot's id. */
@@ -92,7 +99,8 @@ export class SlotPool {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const id = this.buffers.length * this.perBuffer;
-    this.buffers.push(new Float64Array(this.perBuffer * this.slotDoubles));
+    const buf = new ArrayBuffer(this.perBuffer * this.slotBytes);
+    this.buffers.push({ f64: new Float64Array(buf), i32: new Int32Array(buf), u16: new Uint16Array(buf) });
     for (let s = this.perBuffer - 1; s > 0; s--) this.freeSlots.push(id + s);
     return id;
   }
@@ -101,9 +109,9 @@ export class SlotPool {
     this.freeSlots.push(id);
   }
 
-  /** The buffer slot `id` is in, and where in it the slot starts. */
-  locate(id: number): [buffer: Float64Array, at: number] {
+  /** The buffer slot `id` is in, and the slot's first byte in it. */
+  locate(id: number): [buffer: SlotBuffer, at: number] {
     const b = Math.floor(id / this.perBuffer);
-    return [this.buffers[b]!, (id - b * this.perBuffer) * this.slotDoubles];
+    return [this.buffers[b]!, (id - b * this.perBuffer) * this.slotBytes];
   }
 }
