@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, serverArgs } from '../test/child-server.js';
+import { freePort, serverArgs, serverEnv } from '../test/child-server.js';
 import { ChdbConnection } from '../src/storage/clickhouse/connection-chdb.js';
 import { render, sql } from '../src/storage/clickhouse/sql.js';
 import { dirBytes } from './proc.js';
@@ -58,7 +58,7 @@ export async function startOurs(dir: string): Promise<Target> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_CONFIG: a config file for allseer (to compare settings); defaults otherwise.
   const configArgs = process.env.BENCH_CONFIG ? ['--config', process.env.BENCH_CONFIG] : [];
-  const proc = spawn(process.execPath, [...nodeArgs, ...serverArgs(), ...configArgs], { env: { UV_THREADPOOL_SIZE: '2', ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s' }, stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [...nodeArgs, ...serverArgs(), ...configArgs], { env: { ...serverEnv(), ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s' }, stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'] });
   // A benchmark that fails half way must not leave its server running.
   process.once('exit', () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); });
   await waitHttp(`${url}/health/ready`, proc, 'allseer');

@@ -5,10 +5,25 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
+interface StartConfig {
+  node_flags?: string;
+  uv_threadpool_size?: string;
+}
+
+/** How `npm start` starts the server: package.json `config`. */
+function startConfig(): StartConfig {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config?: StartConfig }).config ?? {};
+}
+
 /** Node's arguments for the built server, as `npm start` gives them (package.json `config.node_flags`). */
 export function serverArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config?: { node_flags?: string } };
-  return [...(pkg.config?.node_flags ?? '').split(' ').filter(Boolean), MAIN];
+  return [...(startConfig().node_flags ?? '').split(' ').filter(Boolean), MAIN];
+}
+
+/** The environment `npm start` adds (package.json `config.uv_threadpool_size`), under what `process.env` sets. */
+export function serverEnv(): Record<string, string> {
+  const size = startConfig().uv_threadpool_size;
+  return size ? { UV_THREADPOOL_SIZE: size } : {};
 }
 
 /** A free loopback TCP port. */
@@ -33,7 +48,7 @@ export interface ChildServer {
 export async function startChild(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
   const proc = spawn(process.execPath, [...serverArgs(), ...args], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s', ...env },
+    env: { ...serverEnv(), ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SELF_SCRAPE_INTERVAL: '0s', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
