@@ -15,7 +15,8 @@ import { dashboardHandlers } from './api/dashboard-handlers.js';
 import { liveSessions } from './api/live-socket.js';
 import { kpiHandlers } from './api/kpi-handlers.js';
 import { kpiQuery, ruleQuery } from './rules/promql-queries.js';
-import { CaptureIngest } from './ingest/analytics/capture.js';
+import { CaptureIngest, localCapture } from './ingest/analytics/capture.js';
+import { CaptureEncoder, type CaptureLimits } from './ingest/analytics/encode.js';
 import { SentryIngest } from './ingest/sentry/sentry-ingest.js';
 import { LokiIngest } from './ingest/loki/loki-ingest.js';
 import { OtlpIngest } from './ingest/otlp/otlp-ingest.js';
@@ -125,8 +126,16 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   const cache = new SeriesCache();
   const sink = new IngestSink({ log: wal, maxPendingBytes: config.wal.maxPendingBytes, storageFailing: () => batcher.failures >= 3 });
+  const captureLimits: CaptureLimits = {
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    maxAgeMs: config.analytics.maxAgeMs,
+    maxFutureMs: config.events.maxFutureMs,
+    maxPropertiesBytes: config.analytics.maxPropertiesBytes,
+    keys: config.analytics.keys,
+    scrub: { fields: config.errors.scrubFields, emails: config.errors.scrubEmails },
+  };
   const pool = config.ingest.decodeWorkers > 0
-    ? new DecodePool({ workers: config.ingest.decodeWorkers, limits: config.limits, bodyLimitBytes: config.server.bodyLimitBytes, onError: (err) => { log.error({ err: err.message }, 'decode worker failed'); } })
+    ? new DecodePool({ workers: config.ingest.decodeWorkers, limits: config.limits, bodyLimitBytes: config.server.bodyLimitBytes, capture: captureLimits, onError: (err) => { log.error({ err: err.message }, 'decode worker failed'); } })
     : undefined;
   const decoding: Decoding = pool ?? new Decoder(cache, config.limits, config.server.bodyLimitBytes);
   const queryWorkers = config.query.workers > 0 ? new QueryWorkers(config.query.workers, (err) => { log.error({ err: err.message }, 'query worker failed'); }) : undefined;
@@ -199,12 +208,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   });
   const capture = new CaptureIngest({
     sink,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    maxAgeMs: config.analytics.maxAgeMs,
-    maxFutureMs: config.events.maxFutureMs,
-    maxPropertiesBytes: config.analytics.maxPropertiesBytes,
-    keys: config.analytics.keys,
-    scrub: { fields: config.errors.scrubFields, emails: config.errors.scrubEmails },
+    encoding: pool ?? localCapture(new CaptureEncoder(captureLimits)),
     now,
     record: countEvents('analytics'),
   });

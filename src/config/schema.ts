@@ -97,7 +97,7 @@ export const ConfigSchema = Type.Object({
     max_pending: Size('256MiB', 'ingest answers 503 with Retry-After when this much is not yet stored'),
   }, strict),
   ingest: Type.Object({
-    decode_workers: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'worker threads that decode ingest bodies; 0 decodes on the main thread' }),
+    decode_workers: Type.Integer({ minimum: 0, maximum: 64, default: 1, description: 'worker threads that decode metrics and analytics capture bodies; 0 decodes on the main thread' }),
   }, strict),
   batcher: Type.Object({
     max_rows: Type.Integer({ minimum: 1, default: 400_000, description: 'rows per ClickHouse insert' }),
