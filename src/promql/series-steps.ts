@@ -188,3 +188,23 @@ export class RangeStepper {
     }
   }
 }
+
+/** What one series of a streamed aggregation is evaluated with: a range function's stepper, or an instant selector. */
+export type SeriesStepper = RangeStepper | { sel: VectorSelector; grid: Grid; lookbackMs: number };
+
+/**
+ * One series of a streamed aggregation at every step. Added straight into a group's running sums
+ * (`into`, for sum/count/group) where that way exists: 'summed' (or 'none' when a range
+ * function gave no value). Else its values go to `values`/`has`: 'values', or 'none' when it has
+ * no value at any step. Range functions read the series without its staleness markers.
+ */
+export function seriesSteps(by: SeriesStepper, s: SeriesSamples, into: { acc: Float64Array; count: Float64Array } | undefined, values: Float64Array, has: Uint8Array): 'summed' | 'values' | 'none' {
+  if (by instanceof RangeStepper) {
+    const raw = withoutStale(s);
+    const added = into && by.runInto(raw, into.acc, into.count);
+    if (added !== undefined) return added ? 'summed' : 'none';
+    return by.run(raw, values, has) ? 'values' : 'none';
+  }
+  if (into && instantStepsInto(s, by.sel, by.grid, by.lookbackMs, into.acc, into.count)) return 'summed';
+  return instantSteps(s, by.sel, by.grid, by.lookbackMs, false, values, has) ? 'values' : 'none';
+}

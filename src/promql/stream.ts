@@ -5,7 +5,7 @@ import { evalPart, type PartJob, type PartResult } from './parallel/part.js';
 import type { QueryWorkers } from './parallel/query-workers.js';
 import { unwrapParen, type AggregateExpr, type Call, type MatrixSelector, type VectorSelector } from './ast.js';
 import { RANGE_FUNCTIONS } from './functions-range.js';
-import { instantSteps, instantStepsInto, RangeStepper, withoutStale, type Grid } from './series-steps.js';
+import { RangeStepper, seriesSteps, type Grid, type SeriesStepper } from './series-steps.js';
 import { labelsKey, QueryError, type StepSeries, withoutName } from './value.js';
 
 /**
@@ -57,36 +57,26 @@ export async function runPlan(plan: StreamPlan, series: AsyncIterable<SeriesSamp
   const values = new Float64Array(n);
   const has = new Uint8Array(n);
   let done = 0;
-  if (plan.kind === 'instant') {
-    for await (const s of series) {
-      if ((++done & 255) === 0) check();
-      const into = acc instanceof GroupAccumulator ? acc.sumTarget(s.labels) : undefined;
-      if (into && instantStepsInto(s, plan.selector, grid, lookbackMs, into.acc, into.count)) continue;
-      if (instantSteps(s, plan.selector, grid, lookbackMs, false, values, has)) acc.add(s.labels, values, has);
-    }
-    return acc.series();
-  }
-  const sel = plan.matrix.selector;
-  const func = plan.call.func;
-  const scalars = plan.scalars.map((x) => new Float64Array(n).fill(x));
-  if (func === 'quantile_over_time') notes.quantile(scalars[0]!);
-  const stepper = new RangeStepper(func, plan.matrix.rangeMs, sel.offsetMs, sel.at, grid, scalars);
-  const keepName = func === 'last_over_time';
-  const sameLabels = new SameLabelsCheck(!keepName);
+  const range = plan.kind === 'range';
+  const func = range ? plan.call.func : '';
+  let by: SeriesStepper;
+  if (plan.kind === 'range') {
+    const sel = plan.matrix.selector;
+    const scalars = plan.scalars.map((x) => new Float64Array(n).fill(x));
+    if (func === 'quantile_over_time') notes.quantile(scalars[0]!);
+    by = new RangeStepper(func, plan.matrix.rangeMs, sel.offsetMs, sel.at, grid, scalars);
+  } else by = { sel: plan.selector, grid, lookbackMs };
+  // A range function's results drop the metric name (but last_over_time's).
+  const dropName = range && func !== 'last_over_time';
+  const sameLabels = new SameLabelsCheck(dropName);
   for await (const s of series) {
     if ((++done & 255) === 0) check();
-    notes.counterName(func, s.labels);
-    const raw = withoutStale(s);
-    const labels = keepName ? s.labels : withoutName(s.labels);
-    const into = acc instanceof GroupAccumulator ? acc.sumTarget(labels) : undefined;
-    const added = into && stepper.runInto(raw, into.acc, into.count);
-    if (added !== undefined) {
-      if (added) sameLabels.add(s.labels);
-      continue;
-    }
-    if (!stepper.run(raw, values, has)) continue;
-    sameLabels.add(s.labels);
-    acc.add(labels, values, has);
+    if (range) notes.counterName(func, s.labels);
+    const labels = dropName ? withoutName(s.labels) : s.labels;
+    const r = seriesSteps(by, s, acc instanceof GroupAccumulator ? acc.sumTarget(labels) : undefined, values, has);
+    if (r === 'none') continue;
+    if (range) sameLabels.add(s.labels);
+    if (r === 'values') acc.add(labels, values, has);
   }
   return acc.series();
 }

@@ -3,7 +3,7 @@ import { SharedReader, type SharedSamples } from '../../storage/recent/shared-sa
 import type { SeriesSamples } from '../../storage/interface.js';
 import { addSteps, type StreamableOp } from '../accumulate.js';
 import type { AtModifier, VectorSelector } from '../ast.js';
-import { instantSteps, instantStepsInto, RangeStepper, withoutStale, type Grid } from '../series-steps.js';
+import { RangeStepper, seriesSteps, type Grid, type SeriesStepper } from '../series-steps.js';
 
 /**
  * One part of a streamed aggregation (stream.ts) — a run of consecutive series of a shared
@@ -54,9 +54,10 @@ export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void
   const has = new Uint8Array(n);
   const reader = new SharedReader(shared);
   const scratch = new SampleScratch();
-  const sel = { at: job.at, offsetMs: job.offsetMs } as VectorSelector;
   const sums = job.op !== 'min' && job.op !== 'max';
-  const stepper = job.kind === 'range' ? new RangeStepper(job.func, job.rangeMs, job.offsetMs, job.at, grid, job.scalars.map((x) => new Float64Array(n).fill(x))) : undefined;
+  const by: SeriesStepper = job.kind === 'range'
+    ? new RangeStepper(job.func, job.rangeMs, job.offsetMs, job.at, grid, job.scalars.map((x) => new Float64Array(n).fill(x)))
+    : { sel: { at: job.at, offsetMs: job.offsetMs } as VectorSelector, grid, lookbackMs: job.lookbackMs };
   let series = 0;
   let samples = 0;
   for (let i = job.from; i < job.to; i++) {
@@ -67,20 +68,11 @@ export function evalPart(job: PartJob, shared: SharedSamples, check?: () => void
     samples += read.timestamps.length;
     const s: SeriesSamples = { labels: {}, ...read };
     const base = job.groups[i]! * n;
-    if (stepper) {
-      const raw = withoutStale(s);
-      const into = sums ? stepper.runInto(raw, acc.subarray(base, base + n), count.subarray(base, base + n)) : undefined;
-      if (into !== undefined) {
-        produced[i - job.from] = into ? 1 : 0;
-        continue;
-      }
-      if (!stepper.run(raw, values, has)) continue;
-    } else if (sums && instantStepsInto(s, sel, grid, job.lookbackMs, acc.subarray(base, base + n), count.subarray(base, base + n))) {
-      produced[i - job.from] = 1;
-      continue;
-    } else if (!instantSteps(s, sel, grid, job.lookbackMs, false, values, has)) continue;
+    const into = sums ? { acc: acc.subarray(base, base + n), count: count.subarray(base, base + n) } : undefined;
+    const r = seriesSteps(by, s, into, values, has);
+    if (r === 'none') continue;
     produced[i - job.from] = 1;
-    addSteps(job.op, acc, count, values, has, base, n);
+    if (r === 'values') addSteps(job.op, acc, count, values, has, base, n);
   }
   return { acc, count, produced, series, samples };
 }
