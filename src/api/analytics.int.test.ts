@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild, stopChild } from '../../test/child-server.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
+import { tempDir } from '../../test/tmp.js';
 import { eventually } from '../../test/wait.js';
 
 // The real posthog-node and @segment/analytics-node clients send events; trends, active users,
@@ -119,5 +123,27 @@ describe('product analytics', () => {
     expect(features[0]!.adoption).toBeCloseTo(2 / 6);
     const sticky = (await get(`/api/v1/analytics/stickiness?event=signup&${range}`)) as { periods: number; people: number }[];
     expect(sticky).toEqual([{ periods: 1, people: 5 }]);
+  });
+});
+
+describe('capture without decode workers (ingest.decode_workers: 0)', () => {
+  it('parses, refuses and stores on the main thread alike', async () => {
+    // Its own process: one chDB per process.
+    const dir = tempDir('capture-local');
+    const config = join(dir.path, 'allseer.yml');
+    writeFileSync(config, 'batcher:\n  flush_interval: 50ms\ningest:\n  decode_workers: 0\n');
+    const local = await startChild(join(dir.path, 'data'), ['--config', config]);
+    try {
+      const batch = [{ event: 'signup', distinct_id: 'm1', timestamp: at(1).toISOString(), properties: { password: 'x' } }, { distinct_id: 'm2' }];
+      const res = await fetch(`${local.url}/batch/`, { method: 'POST', body: JSON.stringify({ api_key: 'k', batch }) });
+      expect(await res.json()).toEqual({ status: 1, rejected: 1, errors: ['event 1: missing event name'] });
+      expect((await fetch(`${local.url}/batch/`, { method: 'POST', body: '{nope' })).status).toBe(400);
+      const users = () => fetch(`${local.url}/api/v1/analytics/active-users?interval=month&${range}`).then(async (r) => ((await r.json()) as { data: { value: number }[] }).data);
+      const got = await eventually(users, (d) => d.some((p) => p.value > 0), 'the event stored');
+      expect(got.reduce((n, p) => n + p.value, 0)).toBe(1);
+    } finally {
+      await stopChild(local, 'SIGTERM');
+      dir.remove();
+    }
   });
 });
