@@ -303,8 +303,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       query: queryHandlers(storage, { ...config.query, ...(queryWorkers ? { workerPool: queryWorkers } : {}) }, now),
       health: {
         ...health,
-        metrics: () => {
+        metrics: async () => {
           refreshGauges();
+          const engine = await storage.engineMemory();
+          if (engine !== undefined) telemetry.storageMemory.set(engine);
           return health.metrics();
         },
       },

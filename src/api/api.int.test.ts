@@ -133,5 +133,6 @@ describe('metrics ingest and read API', () => {
     expect(metrics).toMatch(/allseer_process_resident_memory_bytes \d+/);
     expect(metrics).toMatch(/allseer_nodejs_eventloop_lag_seconds/);
     expect(metrics).toMatch(/allseer_wal_pending_bytes/);
+    expect(Number(/^allseer_storage_memory_bytes (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });

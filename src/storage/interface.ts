@@ -134,6 +134,8 @@ export interface MetricsStorage extends MetricsReader, BlockWriter, AlertHistory
   migrate(): Promise<void>;
   /** A cheap round trip to the engine. */
   health(): Promise<StorageHealth>;
+  /** Bytes ClickHouse's memory tracker counts (embedded: in this process; server: the server's), undefined when it cannot tell. */
+  engineMemory(): Promise<number | undefined>;
   /** Size of the in-process copy of the newest samples, and the time it answers from; undefined when off. */
   recentSamples(): { bytes: number; series: number; coveredFrom: number } | undefined;
   /** Runs `OPTIMIZE … FINAL` and returns bytes on disk per stored sample (benchmarks, tests). */

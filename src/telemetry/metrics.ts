@@ -24,6 +24,7 @@ export function createTelemetry() {
     batcherBacklogRows: new Gauge({ name: 'allseer_batcher_backlog_rows', help: 'Durable rows waiting for a ClickHouse insert.', ...reg }),
     recentSamplesBytes: new Gauge({ name: 'allseer_recent_samples_bytes', help: 'Memory of the in-process copy of the newest samples that PromQL reads.', ...reg }),
     recentSamplesSeries: new Gauge({ name: 'allseer_recent_samples_series', help: 'Series in the in-process copy of the newest samples.', ...reg }),
+    storageMemory: new Gauge({ name: 'allseer_storage_memory_bytes', help: "Memory ClickHouse's own tracker counts (embedded: in this process, part of its RSS; server: the server's).", ...reg }),
     seriesCache: new Gauge({ name: 'allseer_series_cache_entries', help: 'Series known to the ingest cache.', ...reg }),
     httpDuration: new Histogram({ name: 'allseer_http_request_duration_seconds', help: 'HTTP request durations by route, method and status.', labelNames: ['route', 'method', 'code'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], ...reg }),
     liveClients: new Gauge({ name: 'allseer_live_clients', help: 'Open live dashboard connections (WebSocket).', ...reg }),

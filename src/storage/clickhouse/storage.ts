@@ -292,6 +292,16 @@ ORDER BY tenant, metric_name, fingerprint, unix_milli`;
     }
   }
 
+  async engineMemory(): Promise<number | undefined> {
+    try {
+      const out = await this.conn.query(render(sql`SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'`), 'TabSeparated');
+      const bytes = Number(out.toString().trim());
+      return out.length > 0 && Number.isFinite(bytes) ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async compactAndMeasure(): Promise<{ samples: number; bytesOnDisk: number }> {
     const db = database(this.schema.database);
     const table = this.schema.mode === 'cluster' ? 'samples_local' : 'samples';
