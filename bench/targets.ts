@@ -78,7 +78,7 @@ export async function startOurs(dir: string): Promise<Target> {
       if (process.env.BENCH_THREADS) {
         const text = await (await fetch(`${url}/metrics`)).text();
         const pick = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? 'NaN') / 1048576;
-        console.log(`allseer memory MiB after ingest: rss ${pick('allseer_process_resident_memory_bytes').toFixed(0)}, heap ${pick('allseer_nodejs_heap_size_used_bytes').toFixed(0)}/${pick('allseer_nodejs_heap_size_total_bytes').toFixed(0)}, external ${pick('allseer_nodejs_external_memory_bytes').toFixed(0)}`);
+        console.log(`allseer memory MiB after ingest: rss ${pick('allseer_process_resident_memory_bytes').toFixed(0)}, heap ${pick('allseer_nodejs_heap_size_used_bytes').toFixed(0)}/${pick('allseer_nodejs_heap_size_total_bytes').toFixed(0)}, external ${pick('allseer_nodejs_external_memory_bytes').toFixed(0)}, ClickHouse ${pick('allseer_storage_memory_bytes').toFixed(0)}`);
       }
       await stop(proc);
       const conn = new ChdbConnection({ path: join(dir, 'chdb'), maxServerMemoryBytes: 2 * 1024 ** 3, maxQueryMemoryBytes: 1024 ** 3 });
