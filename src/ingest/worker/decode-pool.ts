@@ -15,8 +15,8 @@ export interface DecodePoolOptions {
   workers: number;
   limits: IngestLimits;
   bodyLimitBytes: number;
-  /** Given: the workers also encode analytics capture bodies (`encodeCapture`). */
-  capture?: CaptureLimits;
+  /** What analytics capture bodies (`encodeCapture`) are checked against. */
+  capture: CaptureLimits;
   onError: (err: Error) => void;
 }
 

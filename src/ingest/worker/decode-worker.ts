@@ -1,26 +1,27 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../../api/errors.js';
 import type { IngestLimits } from '../append.js';
-import { CaptureEncoder, type CaptureLimits, type CaptureRequest } from '../analytics/encode.js';
-import { Decoder, type DecodeRequest } from '../decode.js';
+import { CaptureEncoder, type CaptureLimits, type CaptureRequest, type EncodedCapture } from '../analytics/encode.js';
+import { Decoder, type DecodeRequest, type DecodeResult } from '../decode.js';
 import { SeriesCache } from '../series-cache.js';
 
 /** Worker thread entry: decodes metrics bodies with its own series cache, and analytics capture bodies. */
 interface Init {
   limits: IngestLimits;
   bodyLimitBytes: number;
-  capture?: CaptureLimits;
+  capture: CaptureLimits;
 }
 
 type Message = { id: number; req: DecodeRequest } | { id: number; capture: CaptureRequest } | { forgetOrder: string };
 
 const init = workerData as Init;
 const decoder = new Decoder(new SeriesCache(), init.limits, init.bodyLimitBytes, true);
-const capture = init.capture ? new CaptureEncoder(init.capture) : undefined;
+const capture = new CaptureEncoder(init.capture);
 const port = parentPort!;
 
-/** Each distinct ArrayBuffer under `views` once (handed over, not copied). */
-function buffers(views: Uint8Array[]): ArrayBuffer[] {
+/** The result's buffers, each once: handed over, not copied. */
+function transferList(result: DecodeResult | EncodedCapture): ArrayBuffer[] {
+  const views = 'payloads' in result ? result.payloads.map((p) => p.data) : [result.block.series, result.block.samples, result.block.metadata];
   return [...new Set(views.map((v) => v.buffer as ArrayBuffer))];
 }
 
@@ -29,8 +30,9 @@ port.on('message', (msg: Message) => {
     decoder.forgetOrder(msg.forgetOrder);
     return;
   }
-  const reply = (work: Promise<object>, transfer: (result: never) => ArrayBuffer[]) => work.then(
-    (result) => { port.postMessage({ id: msg.id, result }, transfer(result as never)); },
+  const work: Promise<DecodeResult | EncodedCapture> = 'capture' in msg ? capture.encode(msg.capture) : decoder.decode(msg.req);
+  work.then(
+    (result) => { port.postMessage({ id: msg.id, result }, transferList(result)); },
     (err: unknown) => {
       const e = err instanceof ApiError
         ? { code: err.code, message: err.message, details: err.details, headers: err.headers }
@@ -38,10 +40,4 @@ port.on('message', (msg: Message) => {
       port.postMessage({ id: msg.id, error: e });
     },
   );
-  if ('capture' in msg) {
-    const work = capture ? capture.encode(msg.capture) : Promise.reject(new Error('capture limits were not given to the decode worker'));
-    void reply(work, (r: { payloads: { data: Uint8Array }[] }) => buffers(r.payloads.map((p) => p.data)));
-    return;
-  }
-  void reply(decoder.decode(msg.req), (r: { block: { series: Uint8Array; samples: Uint8Array; metadata: Uint8Array } }) => buffers([r.block.series, r.block.samples, r.block.metadata]));
 });

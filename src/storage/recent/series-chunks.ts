@@ -25,7 +25,7 @@ export const TAIL_SLOT_BYTES = CHUNK_SAMPLES * 14;
 const TAIL_T_AT = CHUNK_SAMPLES * 8;
 const TAIL_DF_AT = CHUNK_SAMPLES * 12;
 const NO_TAIL: SlotBuffer = { f64: new Float64Array(0), i32: new Int32Array(0), u16: new Uint16Array(0) };
-/** An open tail as TAIL_FIELDS numbers per sample, while it is shared (shared by every series). */
+/** An open tail as TAIL_FIELDS numbers per sample, to decode or share (shared by every series). */
 const TRIPLES = new Float64Array(CHUNK_SAMPLES * TAIL_FIELDS);
 /** The tail's columns while a chunk is sealed (shared by every series). */
 const SEAL = { tt: new Float64Array(CHUNK_SAMPLES), tm: new Float64Array(CHUNK_SAMPLES), td: new Uint8Array(CHUNK_SAMPLES), tf: new Uint8Array(CHUNK_SAMPLES) };
@@ -208,13 +208,19 @@ export class SeriesChunks {
   /** Decodes what `plan` names into the arrays at `at` (plan.total samples). */
   private decodeInto(plan: ReadPlan, t: Float64Array, v: Float64Array, f: Uint8Array, at: number): void {
     for (let c = plan.first; c < plan.last; c++) at = this.decode(c, t, v, f, at);
-    const { f64, u16 } = this.tail;
-    for (let i = plan.tailFrom; i < this.tn; i++, at++) {
-      t[at] = this.tailTime(i);
-      const df = u16[this.fi + i]!;
-      v[at] = tailValue(f64[this.mi + i]!, df >> 8);
-      f[at] = df & 0xff;
+    const triples = this.tailTriples(plan.tailFrom);
+    decodeTail(triples, 0, triples.length, t, v, f, at);
+  }
+
+  /** Open-tail samples from `from` as TAIL_FIELDS numbers each (scratch shared by every series: use before the next call). */
+  private tailTriples(from: number): Float64Array {
+    let k = 0;
+    for (let i = from; i < this.tn; i++, k += TAIL_FIELDS) {
+      TRIPLES[k] = this.tailTime(i);
+      TRIPLES[k + 1] = this.tail.f64[this.mi + i]!;
+      TRIPLES[k + 2] = this.tail.u16[this.fi + i]!;
     }
+    return TRIPLES.subarray(0, k);
   }
 
   /** Time of open-tail sample `i`. */
@@ -242,13 +248,7 @@ export class SeriesChunks {
     const plan = this.plan(start, end);
     if (!plan) return false;
     for (let c = plan.first; c < plan.last; c++) out.chunk(this.slabs.get(this.index[c * INDEX_FIELDS + 2]!), this.index[c * INDEX_FIELDS + 3]!, this.index[c * INDEX_FIELDS]!, this.chunkCount(c));
-    let k = 0;
-    for (let i = plan.tailFrom; i < this.tn; i++, k += TAIL_FIELDS) {
-      TRIPLES[k] = this.tailTime(i);
-      TRIPLES[k + 1] = this.tail.f64[this.mi + i]!;
-      TRIPLES[k + 2] = this.tail.u16[this.fi + i]!;
-    }
-    out.tail(TRIPLES.subarray(0, k));
+    out.tail(this.tailTriples(plan.tailFrom));
     return true;
   }
 
@@ -395,14 +395,10 @@ export function decodeTail(tail: Float64Array, from: number, to: number, t: Floa
   for (let k = from; k < to; k += TAIL_FIELDS, at++) {
     t[at] = tail[k]!;
     const df = tail[k + 2]!;
-    v[at] = tailValue(tail[k + 1]!, df >> 8);
+    const d = df >> 8;
+    v[at] = d === RAW_DECIMALS ? tail[k + 1]! : tail[k + 1]! / POW10[d]!;
     f[at] = df & 0xff;
   }
-}
-
-/** The value of an open-tail sample: its mantissa over 10^decimals, or the value itself. */
-function tailValue(m: number, d: number): number {
-  return d === RAW_DECIMALS ? m : m / POW10[d]!;
 }
 
 /** Whether a time is an offset an open tail holds (32-bit whole milliseconds). */
